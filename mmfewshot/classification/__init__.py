@@ -1,0 +1,3 @@
+"""mmfewshot.classification."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmfewshot.classification.apis."""
+
+__all__: list[str] = []

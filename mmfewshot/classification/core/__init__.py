@@ -1,0 +1,3 @@
+"""mmfewshot.classification.core."""
+
+__all__: list[str] = []

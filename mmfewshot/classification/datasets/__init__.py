@@ -1,0 +1,3 @@
+"""mmfewshot.classification.datasets."""
+
+__all__: list[str] = []

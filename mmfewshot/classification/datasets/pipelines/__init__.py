@@ -1,0 +1,3 @@
+"""mmfewshot.classification.datasets.pipelines."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmfewshot.classification.models."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmfewshot.classification.models.backbones."""
+
+__all__: list[str] = []

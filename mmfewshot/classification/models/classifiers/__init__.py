@@ -1,0 +1,3 @@
+"""mmfewshot.classification.models.classifiers."""
+
+__all__: list[str] = []

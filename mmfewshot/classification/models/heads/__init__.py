@@ -1,0 +1,3 @@
+"""mmfewshot.classification.models.heads."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmfewshot.classification.models.losses."""
+
+__all__: list[str] = []

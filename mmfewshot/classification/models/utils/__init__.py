@@ -1,0 +1,3 @@
+"""mmfewshot.classification.models.utils."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmfewshot.classification.utils."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmfewshot.detection."""
+
+__all__: list[str] = []

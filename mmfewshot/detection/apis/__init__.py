@@ -1,0 +1,3 @@
+"""mmfewshot.detection.apis."""
+
+__all__: list[str] = []

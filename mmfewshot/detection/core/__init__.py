@@ -1,0 +1,3 @@
+"""mmfewshot.detection.core."""
+
+__all__: list[str] = []

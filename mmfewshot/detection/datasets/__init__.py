@@ -1,0 +1,3 @@
+"""mmfewshot.detection.datasets."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmfewshot.detection.datasets.pipelines."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmfewshot.detection.models."""
+
+__all__: list[str] = []

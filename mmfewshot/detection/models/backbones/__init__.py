@@ -1,0 +1,3 @@
+"""mmfewshot.detection.models.backbones."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmfewshot.detection.models.dense_heads."""
+
+__all__: list[str] = []

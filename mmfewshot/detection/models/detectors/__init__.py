@@ -1,0 +1,3 @@
+"""mmfewshot.detection.models.detectors."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmfewshot.detection.models.losses."""
+
+__all__: list[str] = []

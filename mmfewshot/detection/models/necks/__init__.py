@@ -1,0 +1,3 @@
+"""mmfewshot.detection.models.necks."""
+
+__all__: list[str] = []

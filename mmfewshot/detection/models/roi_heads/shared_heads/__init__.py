@@ -1,0 +1,3 @@
+"""mmfewshot.detection.models.roi_heads.shared_heads."""
+
+__all__: list[str] = []

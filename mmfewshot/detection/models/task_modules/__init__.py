@@ -1,0 +1,3 @@
+"""mmfewshot.detection.models.task_modules."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmfewshot.detection.models.utils."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmfewshot.detection.utils."""
+
+__all__: list[str] = []

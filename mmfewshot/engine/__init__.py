@@ -1,0 +1,3 @@
+"""mmfewshot.engine."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""mmfewshot.transforms."""
+
+__all__: list[str] = []

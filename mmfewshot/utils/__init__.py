@@ -1,0 +1,3 @@
+"""mmfewshot.utils."""
+
+__all__: list[str] = []
