@@ -142,7 +142,7 @@ TRANSFORMS = _child(
 FUNCTIONS = _child('function', MMENGINE_FUNCTIONS, ['mmfewshot.utils'])
 
 # Models.
-MODELS = _child('model', MMENGINE_MODELS, [f'{_CLS}.models', f'{_DET}.models'])
+MODELS = _child('model', MMENGINE_MODELS, ['mmfewshot.utils', f'{_CLS}.models', f'{_DET}.models'])
 MODEL_WRAPPERS = _child(
     'model_wrapper', MMENGINE_MODEL_WRAPPERS, ['mmfewshot.engine', f'{_CLS}.utils']
 )
