@@ -75,5 +75,5 @@ def test_preprocessor_rejects_uncollated_and_multichunk_containers() -> None:
     with pytest.raises(TypeError, match='uncollated DataContainer holding Tensor'):
         pre({'img': DataContainer(torch.zeros(3, 2, 2), stack=True)})
     two = collate([DataContainer(torch.zeros(1, 1, 1), stack=True)] * 2, samples_per_gpu=1)
-    with pytest.raises(ValueError, match='2 device chunks; .* num_gpus=1'):
+    with pytest.raises(ValueError, match=r'2 device chunks; .* num_gpus=1'):
         pre({'img': two})
