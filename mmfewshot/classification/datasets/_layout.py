@@ -22,7 +22,9 @@ def as_subset_list(subset: str | Sequence[str]) -> list[str]:
     """
     names = [subset] if isinstance(subset, str) else list(subset)
     if not names:
-        raise ValueError("subset is empty; use 'train', 'val', 'test' or a list of them")
+        raise ValueError(
+            f"subset={subset!r} is empty; use 'train', 'val', 'test' or a list of them"
+        )
     for name in names:
         if name not in SUBSETS:
             raise ValueError(
