@@ -1,14 +1,19 @@
 """mmfewshot.utils: samplers, collation, seeding, logging and config helpers."""
 
 from .collate import collate, multi_pipeline_collate_fn
+from .collect_env import collect_env
+from .compat_config import compat_cfg
 from .data_container import DataContainer
 from .data_preprocessor import FewShotDataPreprocessor
+from .dist_utils import check_dist_init, sync_random_seed
 from .infinite_sampler import (
     DistributedInfiniteGroupSampler,
     DistributedInfiniteSampler,
     InfiniteGroupSampler,
     InfiniteSampler,
 )
+from .local_seed import local_numpy_seed
+from .logger import get_root_logger
 
 __all__ = [
     'DataContainer',
@@ -17,6 +22,12 @@ __all__ = [
     'FewShotDataPreprocessor',
     'InfiniteGroupSampler',
     'InfiniteSampler',
+    'check_dist_init',
     'collate',
+    'collect_env',
+    'compat_cfg',
+    'get_root_logger',
+    'local_numpy_seed',
     'multi_pipeline_collate_fn',
+    'sync_random_seed',
 ]
