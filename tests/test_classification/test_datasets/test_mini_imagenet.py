@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -155,3 +158,45 @@ def test_mini_imagenet_missing_data_prefix_and_subset(tmp_path, mini_root) -> No
         build(mini_root, subset='trian')
     with pytest.raises(ValueError, match=r"file_format='' is invalid"):
         build(mini_root, file_format='')
+
+
+def load_link_script():
+    path = (
+        Path(__file__).resolve().parents[3]
+        / 'tools/data/classification/mini-imagenet/link_imagenet.py'
+    )
+    spec = importlib.util.spec_from_file_location('link_imagenet', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize('copy', [False, True])
+def test_link_imagenet_script_lays_out_the_class_folders(tmp_path, write_image, copy) -> None:
+    imagenet = tmp_path / 'ILSVRC2012' / 'train'
+    wnids = [
+        *MiniImageNetDataset.TRAIN_CLASSES,
+        *MiniImageNetDataset.VAL_CLASSES,
+        *MiniImageNetDataset.TEST_CLASSES,
+    ]
+    for k, wnid in enumerate(wnids):
+        write_image(imagenet / wnid / f'{wnid}_{k + 1}.JPEG', seed=k, height=2, width=2)
+    (imagenet / 'n09999999').mkdir()  # not a mini-ImageNet class: left out
+    out = tmp_path / 'mini_imagenet'
+    script = load_link_script()
+    argv = ['--imagenet-train', str(imagenet), '--out', str(out)] + (['--copy'] if copy else [])
+    assert script.main(argv) == 0
+    assert sorted(p.name for p in (out / 'images').iterdir()) == sorted(wnids)
+    assert (out / 'images' / TEST_A).is_symlink() is not copy
+    write_csv(out / 'test.csv', [(f'{TEST_A}00000001.jpg', TEST_A)])
+    dataset = build(out, subset='test', pipeline=[dict(type='LoadImageFromFile')])
+    assert dataset.data_infos[0]['img_info']['filename'] == f'{TEST_A}/{TEST_A}_100.JPEG'
+    assert dataset[0]['img'].shape == (2, 2, 3)
+    assert script.main(argv) == 0  # a second run keeps what is there
+
+
+def test_link_imagenet_script_reports_missing_classes(tmp_path, capsys) -> None:
+    (tmp_path / 'train').mkdir()
+    script = load_link_script()
+    assert script.main(['--imagenet-train', str(tmp_path / 'train'), '--out', str(tmp_path)]) == 1
+    assert '100 of the 100 class folders are missing' in capsys.readouterr().out
