@@ -5,7 +5,10 @@ from .collect_env import collect_env
 from .compat_config import compat_cfg
 from .data_container import DataContainer
 from .data_preprocessor import FewShotDataPreprocessor
+from .dataloader import build_dataloader, worker_init_fn
 from .dist_utils import check_dist_init, sync_random_seed
+from .distributed_sampler import DistributedSampler
+from .group_sampler import DistributedGroupSampler, GroupSampler
 from .infinite_sampler import (
     DistributedInfiniteGroupSampler,
     DistributedInfiniteSampler,
@@ -17,11 +20,15 @@ from .logger import get_root_logger
 
 __all__ = [
     'DataContainer',
+    'DistributedGroupSampler',
     'DistributedInfiniteGroupSampler',
     'DistributedInfiniteSampler',
+    'DistributedSampler',
     'FewShotDataPreprocessor',
+    'GroupSampler',
     'InfiniteGroupSampler',
     'InfiniteSampler',
+    'build_dataloader',
     'check_dist_init',
     'collate',
     'collect_env',
@@ -30,4 +37,5 @@ __all__ = [
     'local_numpy_seed',
     'multi_pipeline_collate_fn',
     'sync_random_seed',
+    'worker_init_fn',
 ]

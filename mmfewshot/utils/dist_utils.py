@@ -51,4 +51,11 @@ def sync_random_seed(seed: int | None = None, device: str | torch.device = 'cuda
     return int(tensor.item())
 
 
+def _sampler_seed(seed: int | None, num_replicas: int) -> int:
+    """The seed of a sampler: shared over ranks when it shards, else drawn locally if ``None``."""
+    if num_replicas > 1:
+        return sync_random_seed(seed)
+    return int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
+
+
 __all__ = ['check_dist_init', 'sync_random_seed']
