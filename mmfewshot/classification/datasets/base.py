@@ -13,16 +13,9 @@ from mmengine.logging import MMLogger
 from torch.utils.data import Dataset
 
 from mmfewshot.registry import DATASETS
+from mmfewshot.transforms import Compose
 
 from ._metrics import evaluate_scores
-
-
-def _build_pipeline(pipeline: Sequence[dict | Callable]) -> Callable[[dict], dict | None]:
-    # Imported here rather than at module level: mmfewshot.transforms imports the
-    # image stack (cv2, torchvision) and is only needed once a dataset is built.
-    from mmfewshot.transforms import Compose
-
-    return Compose(pipeline)
 
 
 @DATASETS.register_module()
@@ -56,7 +49,7 @@ class BaseFewShotDataset(Dataset, metaclass=ABCMeta):
         super().__init__()
         self.data_prefix = data_prefix
         self.ann_file = ann_file
-        self.pipeline = _build_pipeline(pipeline)
+        self.pipeline = Compose(pipeline)
         self.CLASSES = self.get_classes(classes)
         self.data_infos: list[dict] = self.load_annotations()
         self.data_infos_class_dict: dict[int, list[int]] = {i: [] for i in range(len(self.CLASSES))}

@@ -107,6 +107,23 @@ def test_tiered_imagenet_reads_png_bytes_from_the_pickle(tiered) -> None:
         assert isinstance(info['img_bytes'], bytes)
         decoded = cv2.imdecode(np.frombuffer(info['img_bytes'], np.uint8), cv2.IMREAD_COLOR)
         np.testing.assert_array_equal(decoded, pixels[i])
+    loading = build(root, pipeline=[dict(type='LoadImageFromBytes')])
+    item = loading[2]  # stored as a uint8 array in the pickle
+    np.testing.assert_array_equal(item['img'], pixels[2])
+    assert item['ori_filename'] == 'train_image_2.byte'
+    assert item['gt_label'] == 0
+    assert 'img_bytes' in loading.data_infos[2]  # the pipeline worked on a copy
+
+
+def test_tiered_imagenet_truncated_bytes_fail_with_the_image_name(tiered) -> None:
+    root, _ = tiered
+    images = pickle.loads((root / 'val_images_png.pkl').read_bytes())
+    dump(root / 'val_images_png.pkl', [images[0][:30], images[1]])
+    dataset = build(root, subset='val', pipeline=[dict(type='LoadImageFromBytes')])
+    assert dataset[1]['img'].shape == (4, 3, 3)
+    with pytest.raises(OSError, match=r'val_image_0\.byte .*(truncated|decoded)') as info:
+        dataset[0]
+    assert len(str(info.value).splitlines()) == 1
 
 
 def test_tiered_imagenet_subset_list_keeps_every_subset(tiered) -> None:
@@ -149,7 +166,7 @@ def test_unzip_script_writes_files_and_dataset_reads_them(tiered, capsys) -> Non
         'val_image_1.byte',
     ]
     (root / 'train_images_png.pkl').unlink()  # the files are enough now
-    dataset = build(root, pipeline=[dict(type='LoadImageFromFile')])
+    dataset = build(root, pipeline=[dict(type='LoadImageFromBytes')])
     assert 'img_bytes' not in dataset.data_infos[0]
     assert dataset.data_infos[3]['img_prefix'] == str(root / 'train')
     item = dataset[3]
