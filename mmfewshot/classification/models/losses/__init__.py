@@ -1,3 +1,24 @@
 """mmfewshot.classification.models.losses."""
 
-__all__: list[str] = []
+from .accuracy import Accuracy, accuracy
+from .cross_entropy_loss import (
+    CrossEntropyLoss,
+    binary_cross_entropy,
+    mask_cross_entropy,
+    softmax_cross_entropy,
+)
+from .mse_loss import MSELoss
+from .nll_loss import NLLLoss
+from .utils import weight_reduce_loss
+
+__all__ = [
+    'Accuracy',
+    'CrossEntropyLoss',
+    'MSELoss',
+    'NLLLoss',
+    'accuracy',
+    'binary_cross_entropy',
+    'mask_cross_entropy',
+    'softmax_cross_entropy',
+    'weight_reduce_loss',
+]
