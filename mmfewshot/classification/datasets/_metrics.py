@@ -177,6 +177,12 @@ def evaluate_scores(
     scores, labels = _check_inputs(results, gt_labels, metrics, average_mode)
     topk_tuple = _as_tuple(topk)
     thrs_tuple = _as_tuple(thrs)
+    if not all(isinstance(k, int | np.integer) and not isinstance(k, bool) for k in topk_tuple):
+        raise TypeError(f'metric_options["topk"]={topk!r} must be an int or a tuple of ints')
+    if thrs is not None and not all(
+        isinstance(t, float | int | np.number) and not isinstance(t, bool) for t in thrs_tuple
+    ):
+        raise TypeError(f'metric_options["thrs"]={thrs!r} must be a number or a tuple of numbers')
     thrs_is_tuple = isinstance(thrs, list | tuple)
 
     eval_results: dict[str, Any] = {}

@@ -195,5 +195,9 @@ def test_evaluate_rejects_bad_arguments() -> None:
         evaluate(SCORES, GT[:3])
     with pytest.raises(ValueError, match=r'topk=\(4,\) is invalid for 3 classes'):
         evaluate(SCORES, GT, metric_options={'topk': 4})
+    with pytest.raises(TypeError, match=r'metric_options\["topk"\]=\(1, 2.0\) must be an int'):
+        evaluate(SCORES, GT, metric_options={'topk': (1, 2.0)})
+    with pytest.raises(TypeError, match=r'metric_options\["thrs"\]=\(None,\) must be a number'):
+        evaluate(SCORES, GT, metric_options={'thrs': (None,)})
     with pytest.raises(ValueError, match=r'gt_labels must lie in \[0, 3\)'):
         evaluate(SCORES, np.array([0, 0, 2, 3]))
