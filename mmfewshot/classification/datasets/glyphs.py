@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import os.path as osp
 from collections.abc import Sequence
 from typing import Any
@@ -26,8 +27,9 @@ class GlyphsDataset(MiniImageNetDataset):
     loader, except that file names are used as they are and the classes are
     the labels found in the CSVs, in order of first appearance.
 
-    When ``data_prefix`` does not exist and ``generate_if_missing`` is true,
-    the benchmark is generated there first (deterministic for the seed).
+    When ``data_prefix`` does not exist (or is an empty folder) and
+    ``generate_if_missing`` is true, the benchmark is generated there first
+    (deterministic for the seed).
 
     Args:
         data_prefix: Root folder of the benchmark.
@@ -57,7 +59,7 @@ class GlyphsDataset(MiniImageNetDataset):
     ) -> None:
         self.generate_if_missing = generate_if_missing
         self.generator_kwargs = dict(generator_kwargs or {})
-        if not osp.exists(data_prefix):
+        if not osp.exists(data_prefix) or (osp.isdir(data_prefix) and not os.listdir(data_prefix)):
             if not generate_if_missing:
                 raise FileNotFoundError(
                     f'data_prefix {data_prefix!r} does not exist; generate the benchmark with '
