@@ -3,6 +3,7 @@
 from .collate import collate, multi_pipeline_collate_fn
 from .collect_env import collect_env
 from .compat_config import compat_cfg
+from .config import DictAction, merge_cfg_options
 from .data_container import DataContainer
 from .data_preprocessor import FewShotDataPreprocessor
 from .dataloader import build_dataloader, worker_init_fn
@@ -20,6 +21,7 @@ from .logger import get_root_logger
 
 __all__ = [
     'DataContainer',
+    'DictAction',
     'DistributedGroupSampler',
     'DistributedInfiniteGroupSampler',
     'DistributedInfiniteSampler',
@@ -35,6 +37,7 @@ __all__ = [
     'compat_cfg',
     'get_root_logger',
     'local_numpy_seed',
+    'merge_cfg_options',
     'multi_pipeline_collate_fn',
     'sync_random_seed',
     'worker_init_fn',
