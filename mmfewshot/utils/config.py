@@ -64,6 +64,7 @@ class DictAction(_MMEngineDictAction):
         values: str | Sequence[Any] | None,
         option_string: str | None = None,
     ) -> None:
+        """Validates each ``KEY=VALUE`` item, then parses them as mmengine does."""
         items = [values] if isinstance(values, str) else list(values or [])
         for item in items:
             problem = _check_item(str(item))
