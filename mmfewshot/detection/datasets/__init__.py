@@ -1,11 +1,34 @@
 """mmfewshot.detection.datasets."""
 
+from . import pipelines
+from .base import BaseFewShotDataset
+from .coco import FewShotCocoDataset
+from .copy import FewShotCocoCopyDataset, FewShotVOCCopyDataset
+from .default import FewShotCocoDefaultDataset, FewShotVOCDefaultDataset
+from .few_shot_splits import generate_coco_few_shot_splits, generate_voc_few_shot_splits
 from .nway_kshot_dataset import NWayKShotDataset
 from .query_aware_dataset import QueryAwareDataset
+from .splits import COCO_SPLIT, VOC_SPLIT
 from .two_branch_dataset import TwoBranchDataset
+from .utils import NumpyEncoder, get_copy_dataset_type
+from .voc import FewShotVOCDataset
 
 __all__: list[str] = [
+    'COCO_SPLIT',
+    'VOC_SPLIT',
+    'BaseFewShotDataset',
+    'FewShotCocoCopyDataset',
+    'FewShotCocoDataset',
+    'FewShotCocoDefaultDataset',
+    'FewShotVOCCopyDataset',
+    'FewShotVOCDataset',
+    'FewShotVOCDefaultDataset',
     'NWayKShotDataset',
+    'NumpyEncoder',
     'QueryAwareDataset',
     'TwoBranchDataset',
+    'generate_coco_few_shot_splits',
+    'generate_voc_few_shot_splits',
+    'get_copy_dataset_type',
+    'pipelines',
 ]
