@@ -25,6 +25,7 @@ How the stream is built (``N`` samples, ``R`` replicas, ``S`` samples per GPU):
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Sized
 from typing import Any
 
@@ -62,6 +63,18 @@ def _resolve_dist(num_replicas: int | None, rank: int | None) -> tuple[int, int]
     if not 0 <= rank < num_replicas:
         raise ValueError(f'rank={rank} must be in [0, num_replicas={num_replicas})')
     return num_replicas, rank
+
+
+def _warn_if_distributed(name: str) -> None:
+    _, world_size = get_dist_info()
+    if world_size > 1:
+        warnings.warn(
+            f'{name} is a single-process sampler but the world size is {world_size}, so every '
+            f'rank gets the same stream; use Distributed{name} (or mmengine.InfiniteSampler in '
+            'mmengine-style configs) to shard the data',
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 class _InfiniteStream(Sampler[int]):
@@ -157,7 +170,10 @@ class InfiniteSampler(_InfiniteStream):
         seed: Seed of the local generator (``None`` means 0).
         shuffle: Whether each pass is a random permutation (else ``0..N-1``).
 
-    ``len(sampler)`` is ``N``, the number of indices of one pass.
+    ``len(sampler)`` is ``N``, the number of indices of one pass. It does not
+    shard: created in a distributed run it warns (mmengine's own
+    ``InfiniteSampler`` of the same name does shard; configs in mmengine's
+    schema that mean that one should write ``type='mmengine.InfiniteSampler'``).
 
     Examples:
         >>> sampler = InfiniteSampler(range(3), shuffle=False)
@@ -167,6 +183,7 @@ class InfiniteSampler(_InfiniteStream):
     """
 
     def __init__(self, dataset: Sized, seed: int | None = 0, shuffle: bool = True) -> None:
+        _warn_if_distributed('InfiniteSampler')
         super().__init__(dataset, 1, 1, 0, seed, shuffle, grouped=False)
 
 
@@ -195,6 +212,7 @@ class InfiniteGroupSampler(_InfiniteStream):
         seed: int | None = 0,
         shuffle: bool = True,
     ) -> None:
+        _warn_if_distributed('InfiniteGroupSampler')
         super().__init__(dataset, samples_per_gpu, 1, 0, seed, shuffle, grouped=True)
 
 

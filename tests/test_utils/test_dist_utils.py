@@ -1,4 +1,5 @@
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -6,7 +7,12 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
-from mmfewshot.utils import DistributedInfiniteSampler, check_dist_init, sync_random_seed
+from mmfewshot.utils import (
+    DistributedInfiniteSampler,
+    InfiniteSampler,
+    check_dist_init,
+    sync_random_seed,
+)
 
 
 def test_check_dist_init_false_without_process_group() -> None:
@@ -35,10 +41,14 @@ def _worker(rank: int, store_path: str, out_dir: str) -> None:
     try:
         given = sync_random_seed(100 + rank)  # rank 0's value wins; 'cuda' falls back to CPU
         drawn = sync_random_seed(None)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            InfiniteSampler(list(range(6)))
+        warned = any('single-process sampler' in str(w.message) for w in caught)
         sampler = DistributedInfiniteSampler(list(range(6)), seed=given)
         it = iter(sampler)
         shard = [next(it) for _ in range(len(sampler))]
-        result = np.array([int(check_dist_init()), given, drawn, sampler.rank, *shard])
+        result = np.array([int(check_dist_init()), given, drawn, int(warned), sampler.rank, *shard])
         np.save(Path(out_dir) / f'rank{rank}.npy', result)
     finally:
         dist.destroy_process_group()
@@ -52,8 +62,9 @@ def test_sync_random_seed_and_samplers_across_two_gloo_processes(tmp_path: Path)
     assert r0[0] == r1[0] == 1  # check_dist_init inside the group
     assert r0[1] == r1[1] == 100
     assert r0[2] == r1[2]
-    assert (r0[3], r1[3]) == (0, 1)  # rank taken from the process group
-    shard0, shard1 = set(r0[4:].tolist()), set(r1[4:].tolist())
-    assert len(r0[4:]) == len(r1[4:]) == 3
+    assert r0[3] == r1[3] == 1  # InfiniteSampler warns that it does not shard
+    assert (r0[4], r1[4]) == (0, 1)  # rank taken from the process group
+    shard0, shard1 = set(r0[5:].tolist()), set(r1[5:].tolist())
+    assert len(r0[5:]) == len(r1[5:]) == 3
     assert shard0.isdisjoint(shard1)
     assert shard0 | shard1 == set(range(6))
