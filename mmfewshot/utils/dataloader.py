@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import warnings
 from functools import partial
 from typing import Any
 
@@ -54,13 +55,16 @@ def _build_sampler(
     grouped = shuffle and hasattr(dataset, 'flag')
     sized: Any = dataset
     if use_infinite_sampler:
-        if dist and grouped:
-            return DistributedInfiniteGroupSampler(sized, samples_per_gpu, world_size, rank, seed)
-        if dist:
-            return DistributedInfiniteSampler(sized, world_size, rank, seed, shuffle)
+        if not dist:
+            # dist=False asks for one unsharded stream on purpose: no warning about it.
+            with warnings.catch_warnings():
+                warnings.filterwarnings('ignore', message='.*single-process sampler')
+                if grouped:
+                    return InfiniteGroupSampler(sized, samples_per_gpu, seed)
+                return InfiniteSampler(sized, seed, shuffle)
         if grouped:
-            return InfiniteGroupSampler(sized, samples_per_gpu, seed)
-        return InfiniteSampler(sized, seed, shuffle)
+            return DistributedInfiniteGroupSampler(sized, samples_per_gpu, world_size, rank, seed)
+        return DistributedInfiniteSampler(sized, world_size, rank, seed, shuffle)
     if dist and grouped:
         return DistributedGroupSampler(sized, samples_per_gpu, world_size, rank, seed)
     if dist:

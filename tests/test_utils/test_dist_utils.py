@@ -10,6 +10,7 @@ import torch.multiprocessing as mp
 from mmfewshot.utils import (
     DistributedInfiniteSampler,
     InfiniteSampler,
+    build_dataloader,
     check_dist_init,
     sync_random_seed,
 )
@@ -45,10 +46,17 @@ def _worker(rank: int, store_path: str, out_dir: str) -> None:
             warnings.simplefilter('always')
             InfiniteSampler(list(range(6)))
         warned = any('single-process sampler' in str(w.message) for w in caught)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            build_dataloader(list(range(6)), 1, 0, dist=False, use_infinite_sampler=True)
+        warned_by_builder = any('single-process sampler' in str(w.message) for w in caught)
+        loader = build_dataloader(list(range(6)), 2, 0, dist=True, shuffle=False)
+        loader_items = torch.cat(list(loader)).tolist()
         sampler = DistributedInfiniteSampler(list(range(6)), seed=given)
         it = iter(sampler)
         shard = [next(it) for _ in range(len(sampler))]
-        result = np.array([int(check_dist_init()), given, drawn, int(warned), sampler.rank, *shard])
+        flags = [int(check_dist_init()), given, drawn, int(warned), int(warned_by_builder)]
+        result = np.array([*flags, *loader_items, sampler.rank, *shard])
         np.save(Path(out_dir) / f'rank{rank}.npy', result)
     finally:
         dist.destroy_process_group()
@@ -63,8 +71,12 @@ def test_sync_random_seed_and_samplers_across_two_gloo_processes(tmp_path: Path)
     assert r0[1] == r1[1] == 100
     assert r0[2] == r1[2]
     assert r0[3] == r1[3] == 1  # InfiniteSampler warns that it does not shard
-    assert (r0[4], r1[4]) == (0, 1)  # rank taken from the process group
-    shard0, shard1 = set(r0[5:].tolist()), set(r1[5:].tolist())
-    assert len(r0[5:]) == len(r1[5:]) == 3
+    assert r0[4] == r1[4] == 0  # ... but not when build_dataloader(dist=False) asks for it
+    # build_dataloader(dist=True) shards with DistributedSampler: ranks get [0,2,4] and [1,3,5]
+    assert r0[5:8].tolist() == [0, 2, 4]
+    assert r1[5:8].tolist() == [1, 3, 5]
+    assert (r0[8], r1[8]) == (0, 1)  # rank taken from the process group
+    shard0, shard1 = set(r0[9:].tolist()), set(r1[9:].tolist())
+    assert len(r0[9:]) == len(r1[9:]) == 3
     assert shard0.isdisjoint(shard1)
     assert shard0 | shard1 == set(range(6))
