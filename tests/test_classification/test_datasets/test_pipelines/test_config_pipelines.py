@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from mmfewshot.transforms import Compose
-from mmfewshot.utils import DataContainer
+from mmfewshot.utils import DataContainer, local_numpy_seed
 
 IMG_SIZE = 84
 IMG_NORM_CFG = dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_rgb=True)
@@ -61,8 +61,8 @@ def test_train_pipeline_end_to_end(
 ) -> None:
     path = write_image('n01/img.png', textured_image)
     pipeline = Compose(TRAIN_PIPELINE)
-    np.random.seed(0)
-    first = pipeline(_item(path))
+    with local_numpy_seed(0):
+        first = pipeline(_item(path))
     assert set(first) == {'img', 'gt_label', 'img_metas'}
     assert first['img'].shape == (3, IMG_SIZE, IMG_SIZE)
     assert first['img'].dtype == torch.float32
@@ -82,9 +82,15 @@ def test_train_pipeline_end_to_end(
     }
     assert meta.data['ori_shape'] == (90, 120, 3)
     assert meta.data['img_shape'] == (IMG_SIZE, IMG_SIZE, 3)
-    np.random.seed(0)
-    again = pipeline(_item(path))
+    # the random transforms draw from NumPy's global RNG, so local_numpy_seed fixes them
+    state = np.random.get_state()[1].copy()
+    with local_numpy_seed(0):
+        again = pipeline(_item(path))
+    with local_numpy_seed(1):
+        other = pipeline(_item(path))
     assert torch.equal(first['img'], again['img'])
+    assert not torch.equal(first['img'], other['img'])
+    np.testing.assert_array_equal(np.random.get_state()[1], state)
 
 
 def test_meta_test_pipeline_matches_reference(
