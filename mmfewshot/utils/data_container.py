@@ -56,9 +56,6 @@ class DataContainer:
     def __repr__(self) -> str:
         return f'{self.__class__.__name__}({self._data!r})'
 
-    def __len__(self) -> int:
-        return len(self._data)
-
     @property
     def data(self) -> Any:
         """The wrapped payload."""

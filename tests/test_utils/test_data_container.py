@@ -28,7 +28,9 @@ def test_data_container_non_tensor_payload() -> None:
     dc = DataContainer(meta, cpu_only=True)
     assert dc.data is meta
     assert dc.datatype is dict
-    assert len(dc) == 1
+    # no __len__: a container is always truthy, whatever it holds (as in mmcv)
+    assert bool(DataContainer(torch.tensor(0)))
+    assert bool(DataContainer([]))
     with pytest.raises(AttributeError, match=r'size\(\) needs a tensor payload, got dict'):
         dc.size()
     with pytest.raises(AttributeError, match=r'dim\(\) needs a tensor payload, got ndarray'):
