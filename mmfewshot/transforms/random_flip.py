@@ -110,8 +110,9 @@ class RandomFlip:
             )
         for key in image_fields(results):
             results[key] = np.ascontiguousarray(mmcv.imflip(results[key], direction=direction))
+        img_shape = results.get('img_shape', results[image_fields(results)[0]].shape)
         for key in results.get('bbox_fields', []):
-            results[key] = flip_bboxes(results[key], results['img_shape'], direction)
+            results[key] = flip_bboxes(results[key], img_shape, direction)
         return results
 
     def __repr__(self) -> str:

@@ -132,3 +132,10 @@ def test_repr() -> None:
     assert repr(TRANSFORMS.build(dict(type='RandomFlip', flip_ratio=0.5))) == (
         "RandomFlip(flip_ratio=0.5, direction='horizontal')"
     )
+
+
+def test_box_flip_falls_back_to_the_image_width(image_4x6: np.ndarray) -> None:
+    results = _results(image_4x6)
+    del results['img_shape']
+    out = TRANSFORMS.build(dict(type='RandomFlip', flip_ratio=1.0))(results)
+    np.testing.assert_array_equal(out['gt_bboxes'], [[3, 0, 5, 2]])
