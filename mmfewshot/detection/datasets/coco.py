@@ -221,6 +221,8 @@ class FewShotCocoDataset(BaseFewShotDataset):
         is_proposal = isinstance(results[0], np.ndarray) if results else False
         dets: list[dict] = []
         for img_id, res in zip(self.img_ids, results, strict=True):
+            # Proposals take the first category: with useCats=0 COCOeval still only
+            # gathers results whose category is among params.catIds.
             per_class = [(0, res)] if is_proposal else list(enumerate(res))
             for label, arr in per_class:
                 arr = np.asarray(arr, dtype=np.float64).reshape(-1, 5)
@@ -230,7 +232,7 @@ class FewShotCocoDataset(BaseFewShotDataset):
                             'image_id': img_id,
                             'bbox': [x1, y1, x2 - x1, y2 - y1],
                             'score': score,
-                            'category_id': 1 if is_proposal else self.cat_ids[label],
+                            'category_id': self.cat_ids[label],
                         }
                     )
         key = 'proposal' if is_proposal else 'bbox'
