@@ -10,6 +10,7 @@ from .dataloader import build_dataloader, worker_init_fn
 from .dist_utils import check_dist_init, sync_random_seed
 from .distributed_sampler import DistributedSampler
 from .group_sampler import DistributedGroupSampler, GroupSampler
+from .infinite_runner import InfiniteEpochBasedRunner
 from .infinite_sampler import (
     DistributedInfiniteGroupSampler,
     DistributedInfiniteSampler,
@@ -28,6 +29,7 @@ __all__ = [
     'DistributedSampler',
     'FewShotDataPreprocessor',
     'GroupSampler',
+    'InfiniteEpochBasedRunner',
     'InfiniteGroupSampler',
     'InfiniteSampler',
     'build_dataloader',
