@@ -6,6 +6,15 @@ from .coco import FewShotCocoDataset
 from .copy import FewShotCocoCopyDataset, FewShotVOCCopyDataset
 from .default import FewShotCocoDefaultDataset, FewShotVOCDefaultDataset
 from .few_shot_splits import generate_coco_few_shot_splits, generate_voc_few_shot_splits
+from .glyph_scenes import GLYPH_SCENES_CLASSES, GLYPH_SCENES_SPLIT, generate_glyph_scenes
+from .glyph_scenes_datasets import (
+    GlyphScenesCocoCopyDataset,
+    GlyphScenesCocoDataset,
+    GlyphScenesCocoDefaultDataset,
+    GlyphScenesVOCCopyDataset,
+    GlyphScenesVOCDataset,
+    GlyphScenesVOCDefaultDataset,
+)
 from .nway_kshot_dataset import NWayKShotDataset
 from .query_aware_dataset import QueryAwareDataset
 from .splits import COCO_SPLIT, VOC_SPLIT
@@ -15,6 +24,8 @@ from .voc import FewShotVOCDataset
 
 __all__: list[str] = [
     'COCO_SPLIT',
+    'GLYPH_SCENES_CLASSES',
+    'GLYPH_SCENES_SPLIT',
     'VOC_SPLIT',
     'BaseFewShotDataset',
     'FewShotCocoCopyDataset',
@@ -23,11 +34,18 @@ __all__: list[str] = [
     'FewShotVOCCopyDataset',
     'FewShotVOCDataset',
     'FewShotVOCDefaultDataset',
+    'GlyphScenesCocoCopyDataset',
+    'GlyphScenesCocoDataset',
+    'GlyphScenesCocoDefaultDataset',
+    'GlyphScenesVOCCopyDataset',
+    'GlyphScenesVOCDataset',
+    'GlyphScenesVOCDefaultDataset',
     'NWayKShotDataset',
     'NumpyEncoder',
     'QueryAwareDataset',
     'TwoBranchDataset',
     'generate_coco_few_shot_splits',
+    'generate_glyph_scenes',
     'generate_voc_few_shot_splits',
     'get_copy_dataset_type',
     'pipelines',
