@@ -201,8 +201,7 @@ def _as_codepoint(char: str | int) -> int:
     return int(char)
 
 
-@functools.lru_cache(maxsize=8192)
-def _tight_bitmap(path: str, codepoint: int, px: int) -> np.ndarray:
+def _draw_tight(path: str, codepoint: int, px: int) -> np.ndarray:
     """Antialiased ink of one glyph at a ``px`` pixel em, cropped to its ink box."""
     font = _load_font(path)
     font.clear()
@@ -213,12 +212,20 @@ def _tight_bitmap(path: str, codepoint: int, px: int) -> np.ndarray:
     rows = np.flatnonzero(img.max(axis=1) > 0)
     cols = np.flatnonzero(img.max(axis=0) > 0)
     if rows.size == 0:
-        empty = np.zeros((0, 0), dtype=np.uint8)
-        empty.setflags(write=False)
-        return empty
-    crop = np.ascontiguousarray(img[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1])
-    crop.setflags(write=False)
-    return crop
+        return np.zeros((0, 0), dtype=np.uint8)
+    return np.ascontiguousarray(img[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1])
+
+
+@functools.lru_cache(maxsize=8192)
+def _tight_bitmap(path: str, codepoint: int, px: int) -> np.ndarray:
+    bitmap = _draw_tight(path, codepoint, px)
+    bitmap.setflags(write=False)
+    return bitmap
+
+
+@functools.cache
+def _ink_pixels(path: str, codepoint: int, px: int) -> int:
+    return int(np.count_nonzero(_draw_tight(path, codepoint, px) > 64))
 
 
 def glyph_bitmap(char: str | int, font_path: str, px: int = 64) -> np.ndarray:
@@ -241,7 +248,7 @@ def renders_ink(char: str | int, font_path: str, px: int = 32, min_ink_pixels: i
     cp = _as_codepoint(char)
     if cp not in font_codepoints(str(font_path)):
         return False
-    return int(np.count_nonzero(glyph_bitmap(cp, font_path, px) > 64)) >= min_ink_pixels
+    return _ink_pixels(str(font_path), cp, int(px)) >= min_ink_pixels
 
 
 def _uniform(rng: RandomSource, low: float, high: float) -> float:
