@@ -98,8 +98,8 @@ def _eligible(scripts: Sequence[str], fonts: Mapping[str, str], min_faces: int) 
             if len(faces) < min_faces:
                 continue
             clean = render_glyph(cp, fonts[faces[0]], _SIGNATURE_SIZE, rng=None)
-            vec = cv2.GaussianBlur(clean.astype(np.float32), (0, 0), sigmaX=1.0).ravel()
-            vec /= max(float(np.linalg.norm(vec)), 1e-6)
+            blurred = cv2.GaussianBlur(clean.astype(np.float32), (0, 0), sigmaX=1.0).ravel()
+            vec = np.asarray(blurred / max(float(np.linalg.norm(blurred)), 1e-6), np.float32)
             if len(signatures):
                 nearest = np.min(np.linalg.norm(signatures - vec, axis=1))
                 if nearest < _DEDUP_DISTANCE:
