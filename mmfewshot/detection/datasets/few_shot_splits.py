@@ -14,12 +14,14 @@ A VOC file lists image paths ``{subset}/JPEGImages/{image}`` (one per line);
 a COCO file is a COCO JSON with the chosen images, their annotations of that
 class and all categories. For each class and seed the images are drawn so
 that the file of ``K`` shots holds exactly ``K`` instances of the class
-(difficult and crowd objects do not count); the files are nested (the
-``K``-shot images include the smaller shots' images). When no exact choice
-exists (e.g. every image holds two instances and ``K = 1``), the image with
-the fewest instances is added and a warning names the class; the datasets'
-``num_novel_shots``/``num_base_shots`` then cap the instances. The draw of a
-class depends only on ``(seed, class name)``.
+(difficult and crowd objects do not count). The files are nested (the
+``K``-shot images include the smaller shots' images) whenever an exact
+nested choice exists, as in TFA's splits; otherwise that shot gets a fresh
+exact choice. When no exact choice exists at all (e.g. every image holds two
+instances and ``K = 1``), the image with the fewest instances is added and a
+warning names the class; the datasets' ``num_novel_shots``/``num_base_shots``
+then cap the instances. The draw of a class depends only on ``(seed, class
+name)``.
 """
 
 from __future__ import annotations
@@ -52,18 +54,49 @@ def _check_args(shots: Sequence[int], seeds: Sequence[int]) -> list[int]:
     return sorted({int(k) for k in shots})
 
 
+def _exact_subset(order: Sequence[int], counts: Sequence[int], target: int) -> list[int] | None:
+    """The subset of ``order`` summing to ``target`` that prefers earlier items, or ``None``.
+
+    Walks ``order`` and takes an item whenever the rest of the target stays
+    reachable with the items after it (reachability as bit sets).
+    """
+    if target < 0:
+        return None
+    mask = (1 << (target + 1)) - 1
+    reach = [0] * (len(order) + 1)
+    reach[-1] = 1  # the empty subset sums to 0
+    for j in range(len(order) - 1, -1, -1):
+        reach[j] = (reach[j + 1] | (reach[j + 1] << counts[order[j]])) & mask
+    if not (reach[0] >> target) & 1:
+        return None
+    out, rest = [], target
+    for j, i in enumerate(order):
+        if rest == 0:
+            break
+        if counts[i] <= rest and (reach[j + 1] >> (rest - counts[i])) & 1:
+            out.append(i)
+            rest -= counts[i]
+    return out
+
+
 def pick_nested_shots(
     candidates: Sequence[tuple[Hashable, int]],
     shots: Sequence[int],
     rng: np.random.Generator,
     name: str = '',
 ) -> dict[int, list[Hashable]]:
-    """Chooses images so that the ``K``-shot set holds exactly ``K`` instances, nested over ``K``.
+    """Chooses images whose instances add up to exactly ``K``, nested over ``K`` when possible.
+
+    The images are visited in a random order drawn from ``rng``. The ``K``-shot
+    set extends the previous (smaller) set when an extension with exactly
+    ``K`` instances exists; otherwise it is a fresh exact choice; when no exact
+    choice exists at all, the image with the fewest instances is added and a
+    warning is raised.
 
     Args:
         candidates: ``(image key, number of instances)`` pairs, counts >= 1.
         shots: Shot numbers.
-        rng: Generator of the shuffled visiting order.
+        rng: Generator of the visiting order.
         name: Class name for messages.
 
     Returns:
@@ -78,31 +111,31 @@ def pick_nested_shots(
             f'class {name!r} has only {available} instances in the annotations, fewer than '
             f'{max(shots)} shots; lower --shots or add images of that class'
         )
+    counts = [int(count) for _, count in candidates]
     order = [int(i) for i in rng.permutation(len(candidates))]
     chosen: list[int] = []
-    taken: set[int] = set()
-    total = 0
     out: dict[int, list[Hashable]] = {}
     for shot in sorted(shots):
-        for i in order:
-            if total >= shot:
-                break
-            if i not in taken and candidates[i][1] <= shot - total:
-                chosen.append(i)
-                taken.add(i)
-                total += candidates[i][1]
-        if total < shot:
-            rest = [i for i in order if i not in taken]
-            i = min(rest, key=lambda j: candidates[j][1])
-            chosen.append(i)
-            taken.add(i)
-            total += candidates[i][1]
-        if total > shot:
-            warnings.warn(
-                f'class {name!r}: no image choice gives exactly {shot} instances; the '
-                f'{shot}-shot file holds {total}',
-                stacklevel=2,
-            )
+        total = sum(counts[i] for i in chosen)
+        taken = set(chosen)
+        extra = _exact_subset([i for i in order if i not in taken], counts, shot - total)
+        if extra is not None:
+            chosen = chosen + extra
+        else:
+            fresh = _exact_subset(order, counts, shot)
+            if fresh is not None:
+                chosen = fresh
+            else:
+                while total < shot:
+                    i = min((i for i in order if i not in taken), key=lambda j: counts[j])
+                    chosen.append(i)
+                    taken.add(i)
+                    total += counts[i]
+                warnings.warn(
+                    f'class {name!r}: no image choice gives exactly {shot} instances; the '
+                    f'{shot}-shot file holds {total}',
+                    stacklevel=2,
+                )
         out[shot] = [candidates[i][0] for i in chosen]
     return out
 
