@@ -2,8 +2,10 @@
 
 from . import pipelines
 from .base import BaseFewShotDataset
+from .builder import build_dataloader, build_dataset
 from .coco import FewShotCocoDataset
 from .copy import FewShotCocoCopyDataset, FewShotVOCCopyDataset
+from .dataloader_wrappers import NWayKShotDataloader, TwoBranchDataloader
 from .default import FewShotCocoDefaultDataset, FewShotVOCDefaultDataset
 from .few_shot_splits import generate_coco_few_shot_splits, generate_voc_few_shot_splits
 from .glyph_scenes import GLYPH_SCENES_CLASSES, GLYPH_SCENES_SPLIT, generate_glyph_scenes
@@ -40,10 +42,14 @@ __all__: list[str] = [
     'GlyphScenesVOCCopyDataset',
     'GlyphScenesVOCDataset',
     'GlyphScenesVOCDefaultDataset',
+    'NWayKShotDataloader',
     'NWayKShotDataset',
     'NumpyEncoder',
     'QueryAwareDataset',
+    'TwoBranchDataloader',
     'TwoBranchDataset',
+    'build_dataloader',
+    'build_dataset',
     'generate_coco_few_shot_splits',
     'generate_glyph_scenes',
     'generate_voc_few_shot_splits',
