@@ -6,8 +6,12 @@ from mmfewshot.registry import MODELS
 
 def test_wide_resnet_shapes() -> None:
     model = MODELS.build(dict(type='WideResNet', depth=16, widen_factor=2)).eval()
-    # stride 1, 2, 2: 84 -> 84 -> 42 -> 21, then pooled
-    assert model(torch.randn(2, 3, 84, 84)).shape == (2, 128)
+    # stride 1, 2, 2: 36 -> 36 -> 18 -> 9, then pooled
+    assert model(torch.randn(2, 3, 36, 36)).shape == (2, 128)
+    unpooled = MODELS.build(
+        dict(type='WideResNet', depth=10, widen_factor=1, with_avgpool=False)
+    ).eval()
+    assert unpooled(torch.randn(1, 3, 36, 36)).shape == (1, 64 * 9 * 9)
     maps = MODELS.build(
         dict(type='WideResNet', depth=10, widen_factor=1, with_avgpool=False, flatten=False)
     ).eval()
