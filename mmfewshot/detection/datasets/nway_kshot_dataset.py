@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
-import os
-import tempfile
 from typing import Any
 
 import numpy as np
@@ -21,6 +18,7 @@ from ._wrapper_utils import (
     dataset_labels,
     tagged_path,
 )
+from .utils import dump_json_atomic
 
 SupportIndex = tuple[int, int]
 
@@ -183,26 +181,15 @@ class NWayKShotDataset:
             'CLASSES': list(self.CLASSES),
             'img_prefix': getattr(self.support_dataset, 'img_prefix', None),
         }
-        payload = [meta, *self.get_support_data_infos()]
-        folder = os.path.dirname(os.path.abspath(support_output_path))
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix='.tmp')
-        try:
-            with os.fdopen(fd, 'w', encoding='utf-8') as f:
-                json.dump(payload, f, ensure_ascii=False, indent=4, default=_to_json)
-            os.replace(tmp, support_output_path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
+        dump_json_atomic([meta, *self.get_support_data_infos()], support_output_path, indent=4)
 
     def get_support_data_infos(self) -> list[dict]:
-        """Returns one info per pool entry, holding only that instance's box and label."""
-        return [
-            self._get_shot_data_info(idx, gt_idx)
-            for class_id in sorted(self.data_infos_by_class)
-            for idx, gt_idx in self.data_infos_by_class[class_id]
-        ]
+        """Returns one info per distinct pool entry, holding only that instance's box and label.
+
+        Entries repeated to pad a small pool are written once.
+        """
+        entries = [e for c in sorted(self.data_infos_by_class) for e in self.data_infos_by_class[c]]
+        return [self._get_shot_data_info(idx, gt_idx) for idx, gt_idx in dict.fromkeys(entries)]
 
     def _get_shot_data_info(self, idx: int, gt_idx: int) -> dict:
         info = copy.deepcopy(self.support_dataset.data_infos[idx])  # type: ignore[attr-defined]
@@ -210,12 +197,3 @@ class NWayKShotDataset:
         ann['bboxes'] = np.asarray(ann['bboxes'])[gt_idx : gt_idx + 1]
         ann['labels'] = np.asarray(ann['labels'])[gt_idx : gt_idx + 1]
         return info
-
-
-def _to_json(obj: Any) -> Any:
-    """JSON fallback for numpy values."""
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, np.generic):
-        return obj.item()
-    raise TypeError(f'{type(obj).__name__} is not JSON serializable')

@@ -154,6 +154,27 @@ def test_save_dataset_writes_on_rank_zero_only(voc_cfg, tmp_path):
     assert len(saved) == 1 + len(dataset.query_dataset)
     support = json.loads((tmp_path / 't1_saved_data.support_shot.json').read_text())
     assert len(support) == 1 + sum(len(v) for v in dataset.data_infos_by_class.values())
+    # the support file reloads as a saved dataset: one box per info
+    reloaded = build_dataset(
+        dict(
+            voc_cfg,
+            ann_cfg=[
+                dict(
+                    type='saved_dataset', ann_file=str(tmp_path / 't1_saved_data.support_shot.json')
+                )
+            ],
+            instance_wise=True,
+        )
+    )
+    pools = sorted(
+        (dataset.query_dataset.data_infos[i]['filename'], c)
+        for c, pool in dataset.data_infos_by_class.items()
+        for i, _ in pool
+    )
+    assert (
+        sorted((info['filename'], int(info['ann']['labels'][0])) for info in reloaded.data_infos)
+        == pools
+    )
     with pytest.raises(ValueError, match=r'save_dataset=True needs work_dir and timestamp'):
         build_dataset(cfg, rank=0)
 

@@ -380,6 +380,15 @@ def test_nway_kshot_save_support_infos(tmp_path):
     assert query.data_infos[0]['ann']['labels'].tolist() == [0, 0, 1]
 
 
+def test_nway_kshot_saves_padded_pool_entries_once():
+    dataset = NWayKShotDataset(ToyDataset(), None, 2, 3, one_support_shot_per_image=True)
+    assert len(dataset.data_infos_by_class[3]) == 4  # (4, 0) padded four times
+    infos = dataset.get_support_data_infos()
+    # unique entries: class 0: 3, class 1: 2, class 2: 2, class 3: 1
+    assert len(infos) == 8
+    assert [i['ann']['labels'].tolist() for i in infos] == [[0]] * 3 + [[1]] * 2 + [[2]] * 2 + [[3]]
+
+
 # ----------------------------------------------------------------------------- TwoBranchDataset
 
 
