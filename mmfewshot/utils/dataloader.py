@@ -42,21 +42,6 @@ def worker_init_fn(worker_id: int, num_workers: int, rank: int, seed: int) -> No
     torch.manual_seed(worker_seed)
 
 
-def seed_worker_from_torch(worker_id: int) -> None:
-    """Seeds numpy and ``random`` in a worker from the seed torch gave that worker.
-
-    Without a run seed, forked workers would otherwise share the parent's numpy
-    state and draw identical augmentations. torch already gives every worker a
-    distinct seed (the loader's base seed plus ``worker_id``), so reuse it.
-
-    Args:
-        worker_id: Index of the worker; unused, torch's seed already includes it.
-    """
-    worker_seed = torch.initial_seed()
-    np.random.seed(worker_seed % 2**32)
-    random.seed(worker_seed)
-
-
 def _build_sampler(
     dataset: Dataset,
     samples_per_gpu: int,
@@ -171,7 +156,7 @@ def build_dataloader(
     init_fn = (
         partial(worker_init_fn, num_workers=num_workers, rank=rank, seed=seed)
         if seed is not None
-        else seed_worker_from_torch
+        else None
     )
     loader_args: dict[str, Any] = dict(
         batch_size=batch_size,
@@ -187,4 +172,4 @@ def build_dataloader(
     return DataLoader(dataset, **loader_args)
 
 
-__all__ = ['build_dataloader', 'seed_worker_from_torch', 'worker_init_fn']
+__all__ = ['build_dataloader', 'worker_init_fn']
