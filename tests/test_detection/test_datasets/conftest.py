@@ -114,6 +114,26 @@ def voc_root(tmp_path: Path, make_voc: Callable[..., str]) -> Path:
 
 
 @pytest.fixture
+def voc_many(tmp_path: Path, make_voc: Callable[..., str]) -> Path:
+    """``{tmp_path}/VOCdevkit/VOC2007``: per class of the 20 VOC classes, three images with 1
+    (+1 difficult), 1 and 2 instances. No image files (the XML files give the size)."""
+    classes = (
+        'aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair', 'cow',
+        'diningtable', 'dog', 'horse', 'motorbike', 'person', 'pottedplant', 'sheep', 'sofa',
+        'train', 'tvmonitor',
+    )  # fmt: skip
+    images: list[VOCImage] = []
+    for c, name in enumerate(classes):
+        images.append((f'{c:03d}001', 64, 64, [(name, [1, 1, 10, 10], 0), (name, [2, 2, 9, 9], 1)]))
+        images.append((f'{c:03d}002', 64, 64, [(name, [1, 1, 10, 10], 0)]))
+        images.append(
+            (f'{c:03d}003', 64, 64, [(name, [1, 1, 10, 10], 0), (name, [20, 20, 40, 40], 0)])
+        )
+    make_voc(tmp_path / 'VOCdevkit', 'VOC2007', images, write_images=False)
+    return tmp_path
+
+
+@pytest.fixture
 def make_coco() -> Callable[..., str]:
     """Returns ``make_coco(path, images, annotations, categories)`` writing a COCO JSON."""
 

@@ -54,21 +54,6 @@ def test_split_dir_layout():
     assert split_dir('out', 5, 3) == 'out/seed3/benchmark_5shot'
 
 
-@pytest.fixture
-def voc_many(tmp_path, make_voc):
-    """VOC2007: per class of split 1, three images with 1, 1 and 2 instances (+1 difficult)."""
-    classes = DATASETS.get('FewShotVOCDataset').SPLIT['ALL_CLASSES_SPLIT1']
-    images = []
-    for c, name in enumerate(classes):
-        images.append((f'{c:03d}001', 64, 64, [(name, [1, 1, 10, 10], 0), (name, [2, 2, 9, 9], 1)]))
-        images.append((f'{c:03d}002', 64, 64, [(name, [1, 1, 10, 10], 0)]))
-        images.append(
-            (f'{c:03d}003', 64, 64, [(name, [1, 1, 10, 10], 0), (name, [20, 20, 40, 40], 0)])
-        )
-    make_voc(tmp_path / 'VOCdevkit', 'VOC2007', images, write_images=False)
-    return tmp_path
-
-
 def test_voc_splits_have_k_instances_and_load_in_the_voc_dataset(voc_many):
     out = voc_many / 'data' / 'few_shot_ann' / 'voc'
     written = generate_voc_few_shot_splits(
