@@ -9,6 +9,8 @@ import cv2
 import numpy as np
 import pytest
 
+from mmfewshot.classification.datasets import BaseFewShotDataset
+
 ImageWriter = Callable[..., np.ndarray]
 
 
@@ -48,3 +50,38 @@ def png_bytes() -> Callable[[int], tuple[bytes, np.ndarray]]:
         return buf.tobytes(), img
 
     return encode
+
+
+class _TinyFewShotDataset(BaseFewShotDataset):
+    """In-memory few-shot dataset: class ``c`` has ``counts[c]`` images named ``class_c/i.png``."""
+
+    def __init__(self, counts: list[int], pipeline: list | None = None) -> None:
+        self._counts = list(counts)
+        names = [f'class_{c}' for c in range(len(counts))]
+        super().__init__(data_prefix='tiny_root', pipeline=pipeline or [], classes=names)
+
+    def load_annotations(self) -> list[dict]:
+        return [
+            {
+                'img_prefix': self.data_prefix,
+                'img_info': {'filename': f'class_{c}/{i}.png'},
+                'gt_label': np.int64(c),
+            }
+            for c, n in enumerate(self._counts)
+            for i in range(n)
+        ]
+
+
+@pytest.fixture
+def tiny_fewshot_dataset() -> Callable[..., BaseFewShotDataset]:
+    """Returns ``make(counts, pipeline=None)``: a BaseFewShotDataset with no files.
+
+    Items (with the default empty pipeline) are the info dicts themselves:
+    ``{'img_prefix': 'tiny_root', 'img_info': {'filename': 'class_c/i.png'},
+    'gt_label': np.int64(c)}``.
+    """
+
+    def make(counts: list[int], pipeline: list | None = None) -> BaseFewShotDataset:
+        return _TinyFewShotDataset(counts, pipeline)
+
+    return make
