@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import copy
-import json
 import os.path as osp
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -17,14 +15,13 @@ from torch.utils.data import Dataset
 from mmfewshot.registry import DATASETS
 from mmfewshot.transforms import Compose
 
+from ._ann_io import load_middle_format, load_saved_infos, resolve_classes, split_suffix
 from ._ann_ops import (
     apply_shot_filter,
     count_instances,
     make_ann,
     merge_infos,
     move_small_boxes_to_ignore,
-    normalize_ann,
-    remap_labels,
     split_instances,
     valid_image_indices,
 )
@@ -168,38 +165,7 @@ class BaseFewShotDataset(Dataset):
             KeyError: When a string is neither a split name nor an existing file.
             ValueError: When no classes are given or names repeat.
         """
-        if classes is None:
-            default = getattr(cls, 'CLASSES', None)
-            if not default:
-                raise ValueError(
-                    f'{cls.__name__}: classes is required; give a list of class names or one '
-                    f'of the split names {sorted(cls.SPLIT)}'
-                )
-            names = list(default)
-        elif isinstance(classes, str):
-            if classes in cls.SPLIT:
-                names = list(cls.SPLIT[classes])
-            elif osp.isfile(classes):
-                with open(classes, encoding='utf-8') as f:
-                    names = [line.strip() for line in f if line.strip()]
-            else:
-                raise KeyError(
-                    f'{cls.__name__}: unknown class split {classes!r}; use one of '
-                    f'{sorted(cls.SPLIT)}, a list of names or a text file of names'
-                )
-        elif isinstance(classes, Sequence):
-            names = [str(name) for name in classes]
-        else:
-            raise TypeError(
-                f'{cls.__name__}: classes must be a list of names or a split name, '
-                f'got {type(classes).__name__}'
-            )
-        if not names:
-            raise ValueError(f'{cls.__name__}: classes is empty; give at least one class name')
-        if len(set(names)) != len(names):
-            dup = sorted({n for n in names if names.count(n) > 1})
-            raise ValueError(f'{cls.__name__}: classes repeat {dup}; list each class once')
-        return names
+        return resolve_classes(cls.__name__, classes, getattr(cls, 'CLASSES', None), cls.SPLIT)
 
     @classmethod
     def split_suffix(cls, classes: Any) -> str | None:
@@ -208,14 +174,7 @@ class BaseFewShotDataset(Dataset):
         ``''`` for ``'BASE_CLASSES'``; ``None`` when ``classes`` is not a split
         name with BASE and NOVEL parts.
         """
-        if not isinstance(classes, str) or classes not in cls.SPLIT:
-            return None
-        for group in ('ALL_CLASSES', 'BASE_CLASSES', 'NOVEL_CLASSES'):
-            if classes.startswith(group):
-                suffix = classes[len(group) :]
-                if f'BASE_CLASSES{suffix}' in cls.SPLIT and f'NOVEL_CLASSES{suffix}' in cls.SPLIT:
-                    return suffix
-        return None
+        return split_suffix(classes, cls.SPLIT)
 
     @classmethod
     def shot_filter_from_split(
@@ -236,7 +195,7 @@ class BaseFewShotDataset(Dataset):
             raise ValueError(
                 'give either ann_shot_filter or num_novel_shots/num_base_shots, not both'
             )
-        suffix = cls.split_suffix(classes)
+        suffix = split_suffix(classes, cls.SPLIT)
         if suffix is None:
             raise ValueError(
                 f'num_novel_shots/num_base_shots need classes to be a split name (one of '
@@ -364,43 +323,8 @@ class BaseFewShotDataset(Dataset):
             ann_file: Path of the file.
             ann_classes: Keep only objects of these classes (``None``: all).
         """
-        import mmengine
-
-        raw = mmengine.load(ann_file)
-        if not isinstance(raw, list):
-            raise ValueError(
-                f'{ann_file}: expected a list of image infos (mmdet middle format), got '
-                f'{type(raw).__name__}'
-            )
         keep = None if ann_classes is None else {self.cat2label[c] for c in ann_classes}
-        infos = []
-        for k, item in enumerate(raw):
-            source = f'{ann_file} (item {k})'
-            for key in ('filename', 'width', 'height', 'ann'):
-                if key not in item:
-                    raise ValueError(f'{source} has no {key!r}; every info needs it')
-            ann = normalize_ann(item['ann'], source)
-            for key in ('labels', 'labels_ignore'):
-                bad = [int(x) for x in ann[key] if not 0 <= x < len(self.CLASSES)]
-                if bad:
-                    raise ValueError(
-                        f'{source}: label {bad[0]} is out of range for {len(self.CLASSES)} '
-                        'classes; fix the labels or `classes`'
-                    )
-            if keep is not None:
-                fg = np.isin(ann['labels'], list(keep))
-                ig = np.isin(ann['labels_ignore'], list(keep))
-                ann = make_ann(
-                    ann['bboxes'][fg],
-                    ann['labels'][fg],
-                    ann['bboxes_ignore'][ig],
-                    ann['labels_ignore'][ig],
-                )
-            info = dict(item)
-            info.setdefault('id', item['filename'])
-            info['ann'] = ann
-            infos.append(info)
-        return infos
+        return load_middle_format(ann_file, len(self.CLASSES), keep)
 
     def load_annotations_saved(self, ann_file: str) -> list[dict]:
         """Loads a file written by :meth:`save_data_infos`.
@@ -411,35 +335,7 @@ class BaseFewShotDataset(Dataset):
         Raises:
             ValueError: When the file is not a saved dataset or names unknown classes.
         """
-        try:
-            with open(ann_file, encoding='utf-8') as f:
-                items = json.load(f)
-        except json.JSONDecodeError as e:
-            raise ValueError(f'{ann_file} is not valid JSON ({e}); save the dataset again') from e
-        if not isinstance(items, list):
-            raise ValueError(f'{ann_file}: a saved dataset is a JSON list (meta, then infos)')
-        meta: dict = {}
-        if items and isinstance(items[0], dict) and 'CLASSES' in items[0]:
-            meta, items = items[0], items[1:]
-        saved_classes = list(meta.get('CLASSES', self.CLASSES))
-        if meta.get('img_prefix', self.img_prefix) != self.img_prefix:
-            warnings.warn(
-                f'{ann_file} was saved with img_prefix={meta["img_prefix"]!r}, but this dataset '
-                f'uses {self.img_prefix!r}; images are read with the current prefix',
-                stacklevel=2,
-            )
-        infos = []
-        for k, item in enumerate(items):
-            source = f'{ann_file} (item {k})'
-            if not isinstance(item, dict) or 'ann' not in item:
-                raise ValueError(f"{source} is not an image info with an 'ann' key")
-            ann = normalize_ann(item['ann'], source)
-            if saved_classes != list(self.CLASSES):
-                ann = remap_labels(ann, saved_classes, self.cat2label, source)
-            info = dict(item)
-            info['ann'] = ann
-            infos.append(info)
-        return infos
+        return load_saved_infos(ann_file, self.CLASSES, self.cat2label, self.img_prefix)
 
     def save_data_infos(self, output_path: str) -> None:
         """Writes ``[meta, *data_infos]`` as JSON, atomically.
