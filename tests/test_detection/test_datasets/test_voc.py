@@ -279,3 +279,24 @@ def test_voc_bad_class_arguments(voc_root):
         )
     with pytest.raises(ValueError, match='need classes to be a split name'):
         build(voc_root, classes=['aeroplane', 'bird'], num_novel_shots=1)
+
+
+def test_voc_items_through_the_real_detection_pipeline(voc_root):
+    pipeline = [
+        dict(type='LoadImageFromFile'),
+        dict(type='LoadAnnotations', with_bbox=True),
+        dict(type='DefaultFormatBundle'),
+        dict(type='Collect', keys=['img', 'gt_bboxes', 'gt_labels']),
+    ]
+    ds = build(voc_root, pipeline=pipeline)
+    item = ds[0]
+    assert tuple(item['img'].data.shape) == (3, 100, 120)
+    np.testing.assert_array_equal(
+        item['gt_bboxes'].data.numpy(), [[10, 10, 50, 40], [60, 20, 100, 80]]
+    )
+    assert item['gt_labels'].data.tolist() == [AEROPLANE, BIRD]
+    assert item['img_metas'].data['ori_filename'] == 'VOC2007/JPEGImages/000001.jpg'
+    support = build(voc_root, multi_pipelines={'support': pipeline}).prepare_train_img(
+        0, 'support', [1]
+    )
+    assert support['gt_labels'].data.tolist() == [BIRD]
