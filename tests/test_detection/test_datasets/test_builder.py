@@ -299,3 +299,17 @@ def test_real_query_aware_pipeline_end_to_end(voc_cfg):
         assert labels.numel() >= 1
         assert metas['img_shape'][0] <= 96
     assert DATASETS.get('QueryAwareDataset') is QueryAwareDataset
+
+
+def test_query_aware_worker_streams_are_reproducible():
+    def run(loader_seed):
+        # the loader seed fixes the DataLoader's worker seeds, from which each
+        # worker derives its own support-sampling stream
+        dataset = QueryAwareDataset(ToyItems(8), None, 2, 3, seed=0)
+        loader = build_dataloader(dataset, 1, 2, dist=False, shuffle=False, seed=loader_seed)
+        return [[m['idx'] for m in b['support_data']['img_metas'].data[0]] for b in loader]
+
+    first = run(0)
+    assert len(first) == 8
+    assert run(0) == first
+    assert run(1) != first
