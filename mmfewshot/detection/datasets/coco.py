@@ -67,6 +67,7 @@ class FewShotCocoDataset(BaseFewShotDataset):
         self.cat2label_id: dict[int, int] = {}
         self._coco_files: list[str] = []
         self._other_sources = False
+        self._coco_gt: Any = None  # ground truth of evaluate(), built on first use
         shot_filter = self.shot_filter_from_split(
             classes, num_novel_shots, num_base_shots, ann_shot_filter
         )
@@ -315,7 +316,9 @@ class FewShotCocoDataset(BaseFewShotDataset):
                     + ('one (n, 5) proposal array' if key == 'proposal' else 'per-class arrays')
                 )
             if coco_gt is None:
-                coco_gt = quiet_coco(self._gt_dict())
+                if self._coco_gt is None:
+                    self._coco_gt = quiet_coco(self._gt_dict())
+                coco_gt = self._coco_gt
             if dets[key]:
                 coco_dt = load_coco_results(coco_gt, dets[key])
             else:

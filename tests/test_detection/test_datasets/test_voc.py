@@ -300,3 +300,6 @@ def test_voc_items_through_the_real_detection_pipeline(voc_root):
         0, 'support', [1]
     )
     assert support['gt_labels'].data.tolist() == [BIRD]
+    (voc_root / 'VOC2007' / 'JPEGImages' / '000002.jpg').unlink()
+    with pytest.raises(FileNotFoundError, match=r'000002\.jpg does not exist'):
+        ds[1]
