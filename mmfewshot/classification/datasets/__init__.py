@@ -4,8 +4,10 @@ from mmfewshot.registry import DATASETS, PIPELINES
 
 from . import pipelines
 from .base import BaseFewShotDataset
+from .builder import build_dataloader, build_dataset, build_meta_test_dataloader
 from .cub import CUBDataset
 from .dataset_wrappers import EpisodicDataset, MetaTestDataset
+from .generic_wrappers import ClassBalancedDataset, ConcatDataset, RepeatDataset
 from .glyphs import GlyphsDataset
 from .mini_imagenet import MiniImageNetDataset
 from .pipelines import LoadImageFromBytes
@@ -17,12 +19,18 @@ __all__ = [
     'PIPELINES',
     'BaseFewShotDataset',
     'CUBDataset',
+    'ClassBalancedDataset',
+    'ConcatDataset',
     'EpisodicDataset',
     'GlyphsDataset',
     'LoadImageFromBytes',
     'MetaTestDataset',
     'MiniImageNetDataset',
+    'RepeatDataset',
     'TieredImageNetDataset',
+    'build_dataloader',
+    'build_dataset',
+    'build_meta_test_dataloader',
     'label_wrapper',
     'pipelines',
 ]
