@@ -228,6 +228,12 @@ class FewShotVOCDataset(BaseFewShotDataset):
                 for i, num in enumerate(proposal_nums):
                     eval_results[f'AR@{num}'] = float(recalls[i].mean())
             return eval_results
+        for i, r in enumerate(results):
+            if len(r) != len(self.CLASSES):
+                raise ValueError(
+                    f'result {i} has {len(r)} class arrays for {len(self.CLASSES)} classes; give '
+                    'one (n, 5) array per class (in CLASSES order) for every image'
+                )
         dets = [[self._to_xml_frame(cls_det) for cls_det in r] for r in results]
         mean_aps = []
         for thr in iou_thrs:

@@ -224,6 +224,8 @@ def test_voc_evaluate_rejects_bad_input(voc_root):
         ds.evaluate([[]])
     with pytest.raises(KeyError, match="unknown split 'BASE_SPLIT9'"):
         ds.evaluate([[np.zeros((0, 5))] * 20] * 4, class_splits=['BASE_SPLIT9'])
+    with pytest.raises(ValueError, match='result 0 has 2 class arrays for 20 classes'):
+        ds.evaluate([[np.zeros((0, 5))] * 2] * 4)
     with pytest.raises(KeyError, match="metric='bbox' is not supported"):
         ds.evaluate([], metric='bbox')
 
