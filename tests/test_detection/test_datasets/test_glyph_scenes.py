@@ -327,3 +327,32 @@ def test_bad_arguments(tmp_path, kwargs, message):
     with pytest.raises(ValueError, match=message):
         generate_glyph_scenes(str(tmp_path / 'gs'), **{**SMALL, **kwargs})
     assert os.listdir(tmp_path) == []
+
+
+def test_coco_evaluation_of_the_true_boxes_is_perfect(root):
+    dataset = DATASETS.build(
+        dict(
+            type='GlyphScenesCocoDataset',
+            ann_cfg=[dict(type='ann_file', ann_file=str(root / 'annotations' / 'val.json'))],
+            img_prefix=str(root),
+            classes='ALL_CLASSES_SPLIT1',
+            pipeline=[],
+            test_mode=True,
+        )
+    )
+    val = json.loads((root / 'annotations' / 'val.json').read_text())
+    order = list(dataset.CLASSES)
+    results = []
+    for img in val['images']:
+        per_class = [np.zeros((0, 5), np.float32) for _ in order]
+        for a in val['annotations']:
+            if a['image_id'] == img['id']:
+                x, y, w, h = a['bbox']
+                label = order.index(GLYPH_SCENES_CLASSES[a['category_id'] - 1])
+                box = np.array([[x, y, x + w, y + h, 1.0]], np.float32)
+                per_class[label] = np.vstack([per_class[label], box])
+        results.append(per_class)
+    metrics = dataset.evaluate(results, class_splits=['BASE_CLASSES_SPLIT1'])
+    # pycocotools at IoU 0.50:0.95 only scores 1.0 when the boxes match to the pixel
+    assert metrics['bbox_mAP'] == 1.0
+    assert metrics['BASE_CLASSES_SPLIT1 bbox_mAP'] == 1.0
