@@ -1,4 +1,7 @@
-"""Datasets that copy the ``data_infos`` of another dataset (e.g. the model-init support set)."""
+"""Datasets that copy the ``data_infos`` of another dataset (e.g. the model-init support set).
+
+The VOC and COCO variants are two thin, parallel classes, kept side by side.
+"""
 
 from __future__ import annotations
 

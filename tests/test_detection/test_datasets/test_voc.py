@@ -261,6 +261,9 @@ def test_voc_missing_files_are_named(voc_root, make_voc):
     )
     with pytest.raises(FileNotFoundError, match=r"image '.*000010\.jpg' does not exist"):
         build(voc_root, lists=('VOC2007/ImageSets/Main/noimg.txt',))
+    (voc_root / 'VOC2007' / 'JPEGImages' / '000010.jpg').write_bytes(b'not a jpeg')
+    with pytest.raises(ValueError, match=r'000010\.jpg is not a readable image'):
+        build(voc_root, lists=('VOC2007/ImageSets/Main/noimg.txt',))
 
 
 def test_voc_bad_class_arguments(voc_root):
