@@ -179,6 +179,35 @@ def test_save_dataset_writes_on_rank_zero_only(voc_cfg, tmp_path):
         build_dataset(cfg, rank=0)
 
 
+def test_list_repeat_and_class_balanced_configs(voc_cfg):
+    test_cfg = dict(
+        voc_cfg,
+        ann_cfg=[
+            dict(
+                type='ann_file',
+                ann_file=voc_cfg['ann_cfg'][0]['ann_file'].replace('trainval', 'test'),
+            )
+        ],
+    )
+    before = copy.deepcopy([voc_cfg, test_cfg])
+    concat = build_dataset([voc_cfg, test_cfg])
+    assert [voc_cfg, test_cfg] == before
+    assert type(concat).__name__ == 'ConcatDataset'
+    assert len(concat) == 72
+    assert concat.flag.shape == (72,)
+    assert concat.CLASSES == concat.datasets[0].CLASSES
+    assert concat.get_cat_ids(71) == concat.datasets[1].get_cat_ids(1)
+    same = build_dataset(dict(type='ConcatDataset', datasets=[voc_cfg, test_cfg]))
+    assert len(same) == 72
+    repeat = build_dataset(dict(type='RepeatDataset', times=3, dataset=voc_cfg))
+    assert len(repeat) == 210
+    assert repeat.get_cat_ids(70) == repeat.dataset.get_cat_ids(0)
+    balanced = build_dataset(dict(type='ClassBalancedDataset', oversample_thr=0.5, dataset=voc_cfg))
+    # every class occurs in well under half of the 70 images, so every image is repeated
+    assert len(balanced) > 70
+    assert balanced.flag.shape == (len(balanced),)
+
+
 def test_list_config_rejects_save_dataset(voc_cfg):
     with pytest.raises(ValueError, match=r'save_dataset=True in element 1 of a list'):
         build_dataset([voc_cfg, dict(voc_cfg, save_dataset=True)])
