@@ -203,12 +203,14 @@ def build_meta_test_dataloader(
         )
     if not isinstance(meta_test_cfg, Mapping):
         raise TypeError(f'meta_test_cfg must be a dict, got {type(meta_test_cfg).__name__}')
-    generator = torch.Generator()
-    generator.manual_seed(int(meta_test_cfg.get('seed', 0)))
+    seed = int(meta_test_cfg.get('seed', 0))
 
     def loader(mode: str, shuffle: bool, required: bool) -> DataLoader:
         batch_size, num_workers, drop_last = _loader_cfg(meta_test_cfg, mode, required)
         view = copy.copy(dataset).set_mode(mode)
+        # One generator per loader: iterating one loader never shifts another's order.
+        generator = torch.Generator()
+        generator.manual_seed(seed)
         return DataLoader(
             view,
             batch_size=batch_size,
