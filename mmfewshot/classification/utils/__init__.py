@@ -1,3 +1,5 @@
 """mmfewshot.classification.utils."""
 
-__all__: list[str] = []
+from .meta_test_parallel import MetaTestParallel, scatter_to_device
+
+__all__ = ['MetaTestParallel', 'scatter_to_device']
