@@ -57,6 +57,7 @@ class MatchingHead(BaseFewShotHead):
         Returns:
             Log of the per-class mean attention, shape (M, N), sorted class-id order.
         """
+        support_labels = support_labels.to(support.device)
         class_ids = episode_class_ids(support_labels)
         cosine = F.normalize(query, dim=-1) @ F.normalize(support, dim=-1).t()  # (M, S)
         log_attention = F.log_softmax(self.temperature * cosine, dim=1)
@@ -80,6 +81,8 @@ class MatchingHead(BaseFewShotHead):
         **kwargs: Any,
     ) -> dict[str, Any]:
         """Returns ``NLL(log p)`` of one episode; args as :meth:`PrototypeHead.forward_train`."""
+        support_labels = support_labels.to(support_feats.device)
+        query_labels = query_labels.to(query_feats.device)
         class_ids = episode_class_ids(support_labels)
         log_p = self.log_scores(support_feats, support_labels, query_feats)
         return self.loss(log_p, map_labels(query_labels, class_ids))

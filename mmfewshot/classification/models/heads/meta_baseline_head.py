@@ -73,6 +73,8 @@ class MetaBaselineHead(BaseFewShotHead):
         **kwargs: Any,
     ) -> dict[str, Any]:
         """Returns the loss of one episode; arguments as :meth:`PrototypeHead.forward_train`."""
+        support_labels = support_labels.to(support_feats.device)
+        query_labels = query_labels.to(query_feats.device)
         class_ids = episode_class_ids(support_labels)
         logits = self(support_feats, support_labels, query_feats)
         return self.loss(logits, map_labels(query_labels, class_ids))

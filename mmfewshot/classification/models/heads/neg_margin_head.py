@@ -75,7 +75,8 @@ class NegMarginHead(BaseFewShotHead):
         """Returns the logits (B, N); with labels (B,), the target logit gets the margin."""
         sim = self.similarity(x)
         if gt_label is not None:
-            one_hot = F.one_hot(gt_label.long().reshape(-1), self.num_classes).to(sim.dtype)
+            labels = gt_label.long().reshape(-1).to(sim.device)
+            one_hot = F.one_hot(labels, self.num_classes).to(sim.dtype)
             sim = sim - self.margin * one_hot
         return self.temperature * sim
 
