@@ -41,17 +41,11 @@ def _require(cfg: dict[str, Any], key: str) -> Any:
     return cfg[key]
 
 
-def _copy_type(dataset_type: str) -> str:
-    """The copy dataset of ``dataset_type``: its class's ``COPY_DATASET_TYPE``, else the table."""
-    copy_type = getattr(DATASETS.get(dataset_type), 'COPY_DATASET_TYPE', None)
-    return str(copy_type) if copy_type else get_copy_dataset_type(dataset_type)
-
-
 def _copied_dataset_cfg(source_cfg: Any, override: dict[str, Any], source: Any) -> dict[str, Any]:
     """Config of a dataset that copies ``source``'s ``data_infos`` (no new sampling)."""
     cfg = _as_dict(source_cfg)
     cfg.update(override)
-    cfg['type'] = _copy_type(_as_dict(source_cfg)['type'])
+    cfg['type'] = get_copy_dataset_type(_as_dict(source_cfg)['type'])
     cfg['ann_cfg'] = [dict(data_infos=copy.deepcopy(source.data_infos))]
     cfg.pop('save_dataset', None)
     return cfg
@@ -123,7 +117,8 @@ def build_dataset(
     Args:
         cfg: Dataset config (dict or :class:`mmengine.Config` node), or a list of them.
         default_args: Defaults merged into every leaf dataset config.
-        rank: Rank of this process; only rank 0 saves.
+        rank: Rank of this process (``None``: the current process-group rank, 0
+            without one); only rank 0 saves.
         work_dir: Folder of the saved dataset.
         timestamp: Prefix of the saved file name.
 
@@ -148,6 +143,8 @@ def build_dataset(
         raise KeyError(f'dataset config {sorted(cfg)} has no `type`; add type=... to it')
     save_dataset = bool(cfg.pop('save_dataset', False))
     dataset = _build_wrapped(cfg, default_args)
+    if rank is None:
+        rank, _ = get_dist_info()
     if save_dataset and rank == 0:
         if work_dir is None or timestamp is None:
             raise ValueError(

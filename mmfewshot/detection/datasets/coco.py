@@ -46,6 +46,9 @@ class FewShotCocoDataset(BaseFewShotDataset):
         **kwargs: :class:`BaseFewShotDataset` arguments.
     """
 
+    #: Registered name of the dataset that copies this one's ``data_infos``.
+    COPY_DATASET_TYPE = 'FewShotCocoCopyDataset'
+
     SPLIT = COCO_SPLIT
 
     def __init__(

@@ -9,15 +9,6 @@ from typing import Any
 
 import numpy as np
 
-_COPY_DATASET_TYPES = {
-    'FewShotVOCDataset': 'FewShotVOCCopyDataset',
-    'FewShotVOCDefaultDataset': 'FewShotVOCCopyDataset',
-    'FewShotVOCCopyDataset': 'FewShotVOCCopyDataset',
-    'FewShotCocoDataset': 'FewShotCocoCopyDataset',
-    'FewShotCocoDefaultDataset': 'FewShotCocoCopyDataset',
-    'FewShotCocoCopyDataset': 'FewShotCocoCopyDataset',
-}
-
 
 class NumpyEncoder(json.JSONEncoder):
     """JSON encoder that writes NumPy scalars as numbers and arrays as nested lists.
@@ -49,15 +40,23 @@ def get_copy_dataset_type(dataset_type: str) -> str:
     Args:
         dataset_type: Registered name of a VOC or COCO few-shot dataset.
 
+    The answer is the registered class's ``COPY_DATASET_TYPE`` attribute, so a
+    user dataset that subclasses a VOC or COCO dataset (and its copy) declares
+    its own.
+
     Raises:
         TypeError: When ``dataset_type`` has no copy counterpart.
     """
-    if dataset_type not in _COPY_DATASET_TYPES:
+    from mmfewshot.registry import DATASETS
+
+    copy_type = getattr(DATASETS.get(dataset_type), 'COPY_DATASET_TYPE', None)
+    if not copy_type:
         raise TypeError(
-            f'dataset type {dataset_type!r} cannot copy data_infos; use one of '
-            f'{sorted(_COPY_DATASET_TYPES)}'
+            f'dataset type {dataset_type!r} cannot copy data_infos: it has no '
+            'COPY_DATASET_TYPE; use a FewShotVOC*/FewShotCoco* dataset or set '
+            'COPY_DATASET_TYPE on your dataset class'
         )
-    return _COPY_DATASET_TYPES[dataset_type]
+    return str(copy_type)
 
 
 def dump_json_atomic(obj: Any, path: str, indent: int | None = None) -> None:

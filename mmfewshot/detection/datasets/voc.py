@@ -53,6 +53,9 @@ class FewShotVOCDataset(BaseFewShotDataset):
             ``pipeline``, ``img_prefix``, ...).
     """
 
+    #: Registered name of the dataset that copies this one's ``data_infos``.
+    COPY_DATASET_TYPE = 'FewShotVOCCopyDataset'
+
     SPLIT = VOC_SPLIT
 
     def __init__(

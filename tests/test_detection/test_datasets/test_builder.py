@@ -177,6 +177,9 @@ def test_save_dataset_writes_on_rank_zero_only(voc_cfg, tmp_path):
     )
     with pytest.raises(ValueError, match=r'save_dataset=True needs work_dir and timestamp'):
         build_dataset(cfg, rank=0)
+    # without a rank, a process outside any process group is rank 0 and saves
+    build_dataset(cfg, work_dir=str(tmp_path), timestamp='t2')
+    assert (tmp_path / 't2_saved_data.json').is_file()
 
 
 def test_list_repeat_and_class_balanced_configs(voc_cfg):

@@ -34,6 +34,8 @@ def test_numpy_encoder_writes_numpy_values():
         ('FewShotVOCDefaultDataset', 'FewShotVOCCopyDataset'),
         ('FewShotCocoDataset', 'FewShotCocoCopyDataset'),
         ('FewShotCocoDefaultDataset', 'FewShotCocoCopyDataset'),
+        ('GlyphScenesVOCDefaultDataset', 'GlyphScenesVOCCopyDataset'),
+        ('GlyphScenesCocoDataset', 'GlyphScenesCocoCopyDataset'),
     ],
 )
 def test_get_copy_dataset_type(src, dst):
@@ -41,7 +43,9 @@ def test_get_copy_dataset_type(src, dst):
 
 
 def test_get_copy_dataset_type_rejects_others():
-    with pytest.raises(TypeError, match="'CUBDataset' cannot copy data_infos"):
+    with pytest.raises(
+        TypeError, match="'CUBDataset' cannot copy data_infos: it has no COPY_DATASET_TYPE"
+    ):
         get_copy_dataset_type('CUBDataset')
 
 
