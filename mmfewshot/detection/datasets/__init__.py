@@ -18,6 +18,7 @@ from .glyph_scenes_datasets import (
     GlyphScenesVOCDefaultDataset,
 )
 from .nway_kshot_dataset import NWayKShotDataset
+from .pipelines import CropResizeInstance, GenerateMask
 from .query_aware_dataset import QueryAwareDataset
 from .splits import COCO_SPLIT, VOC_SPLIT
 from .two_branch_dataset import TwoBranchDataset
@@ -30,12 +31,14 @@ __all__: list[str] = [
     'GLYPH_SCENES_SPLIT',
     'VOC_SPLIT',
     'BaseFewShotDataset',
+    'CropResizeInstance',
     'FewShotCocoCopyDataset',
     'FewShotCocoDataset',
     'FewShotCocoDefaultDataset',
     'FewShotVOCCopyDataset',
     'FewShotVOCDataset',
     'FewShotVOCDefaultDataset',
+    'GenerateMask',
     'GlyphScenesCocoCopyDataset',
     'GlyphScenesCocoDataset',
     'GlyphScenesCocoDefaultDataset',
