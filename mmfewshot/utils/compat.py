@@ -34,12 +34,18 @@ from torch import nn
 # numpy 2 moved ``numpy.core`` to ``numpy._core``; checkpoints written under
 # numpy 1.x name the old module, so the scalar reconstructor is allowed under both.
 _NUMPY_CORE = getattr(np, '_core', None) or np.core
-SAFE_GLOBALS: list[tuple[Callable[..., Any], str]] = [
+# Unpickling a numpy scalar rebuilds its dtype, whose class (``numpy.dtypes.Float64DType``...)
+# must be allowed too: one class per numeric and boolean scalar type.
+_DTYPE_CLASSES = sorted({type(np.dtype(code)) for code in '?bhilqpBHILQPefdg'}, key=str)
+SAFE_GLOBALS: list[Callable[..., Any] | tuple[Callable[..., Any], str]] = [
     (_NUMPY_CORE.multiarray.scalar, 'numpy._core.multiarray.scalar'),
     (_NUMPY_CORE.multiarray.scalar, 'numpy.core.multiarray.scalar'),
     (np.dtype, 'numpy.dtype'),
+    *_DTYPE_CLASSES,
 ]
-"""Globals that :func:`load_checkpoint_file` allows besides torch's defaults."""
+"""Globals that :func:`load_checkpoint_file` allows besides torch's defaults: numpy's
+scalar reconstructor (under its numpy 1.x and 2.x names), ``numpy.dtype`` and the
+dtype classes of numeric and boolean scalars. Arrays and objects stay refused."""
 
 _URL_PREFIXES = ('http://', 'https://')
 MapLocation = str | torch.device | Callable[..., Any] | dict[str, str] | None
@@ -80,7 +86,7 @@ def _unsafe_globals(path: str) -> list[str]:
         found = torch.serialization.get_unsafe_globals_in_checkpoint(path)
     except Exception:  # legacy (non-zip) files cannot be scanned
         return []
-    allowed = {name for _, name in SAFE_GLOBALS}
+    allowed = {entry[1] for entry in SAFE_GLOBALS if isinstance(entry, tuple)}
     return sorted(name for name in found if name not in allowed)
 
 

@@ -1,0 +1,88 @@
+import itertools
+
+import pytest
+import torch
+
+from mmfewshot.engine import EvalHook, Hook, build_train_dataloaders, train_model
+from mmfewshot.engine.train import default_eval_hooks
+from mmfewshot.registry import DATASETS, HOOKS
+
+
+@DATASETS.register_module()
+class EngineTestRegisteredDataset(torch.utils.data.Dataset):
+    def __init__(self, n=4, test_mode=False):
+        self.n, self.test_mode = n, test_mode
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, index):
+        return dict(x=torch.tensor(float(index)))
+
+
+@HOOKS.register_module()
+class EngineTestWeightTrace(Hook):
+    def before_run(self, runner):
+        self.weights = [runner.model.fc.weight.detach().clone()]
+
+    def after_train_iter(self, runner):
+        self.weights.append(runner.model.fc.weight.detach().clone())
+
+
+def test_build_train_dataloaders_uses_the_config_and_the_utils_builder(toy_cfg, toy):
+    cfg = toy_cfg(data=dict(samples_per_gpu=3, workers_per_gpu=0), seed=5)
+    (loader,) = build_train_dataloaders([toy.Dataset(n=7)], cfg, distributed=False)
+    assert loader.batch_size == 3
+    assert len(loader) == 3
+    batch = next(iter(loader))
+    assert batch['img'].shape == (3, 4)
+
+
+def test_build_train_dataloaders_needs_samples_per_gpu(toy):
+    with pytest.raises(KeyError, match=r'data\.samples_per_gpu'):
+        build_train_dataloaders([toy.Dataset()], dict(data=dict()), distributed=False)
+
+
+def test_default_eval_hooks_build_val_set_by_name(toy_cfg):
+    val = dict(type='EngineTestRegisteredDataset', n=5, samples_per_gpu=2)
+    cfg = toy_cfg(data=dict(samples_per_gpu=2, workers_per_gpu=0, val=val))
+    (hook,) = default_eval_hooks(cfg, dict(interval=3, by_epoch=False), distributed=False)
+    assert isinstance(hook, EvalHook)
+    assert (hook.interval, hook.by_epoch) == (3, False)
+    assert hook.dataloader.dataset.test_mode is True
+    assert hook.dataloader.batch_size == 2
+    with pytest.raises(KeyError, match=r'validation needs data\.val'):
+        default_eval_hooks(dict(data=dict()), {}, distributed=False)
+
+
+def test_fp16_on_cpu_and_distributed_without_group_fail_clearly(toy_cfg, toy, monkeypatch):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    with pytest.raises(ValueError, match=r'fp16 \(AMP\) training needs a CUDA GPU'):
+        train_model(toy.Model(), toy.Dataset(), toy_cfg(fp16=dict(loss_scale=512.0)),
+                    dataloader_builder=toy.loader)  # fmt: skip
+    with pytest.raises(RuntimeError, match='no process group is initialised'):
+        train_model(toy.Model(), toy.Dataset(), toy_cfg(), distributed=True)
+
+
+def test_missing_runner_or_optimizer(toy_cfg, toy):
+    with pytest.raises(KeyError, match="config has no 'runner'"):
+        train_model(toy.Model(), toy.Dataset(), toy_cfg(runner=None), dataloader_builder=toy.loader)
+    with pytest.raises(KeyError, match="config has no 'optimizer'"):
+        train_model(
+            toy.Model(), toy.Dataset(), toy_cfg(optimizer=None), dataloader_builder=toy.loader
+        )
+
+
+def test_gradient_accumulation_and_grad_clip_reach_the_optimizer(toy_cfg, toy):
+    cfg = toy_cfg(
+        runner=dict(type='IterBasedRunner', max_iters=4),
+        optimizer_config=dict(type='GradientCumulativeOptimizerHook', cumulative_iters=2,
+                              grad_clip=dict(max_norm=0.5)),
+    )  # fmt: skip
+    cfg.custom_hooks = [dict(type='EngineTestWeightTrace')]
+    runner = train_model(toy.Model(), toy.Dataset(n=16), cfg, dataloader_builder=toy.loader)
+    assert runner.optim_wrapper.clip_grad_kwargs == dict(max_norm=0.5)
+    trace = next(h for h in runner.hooks if isinstance(h, EngineTestWeightTrace)).weights
+    # cumulative_iters=2: parameters change after iterations 2 and 4 only
+    changed = [not torch.equal(a, b) for a, b in itertools.pairwise(trace)]
+    assert changed == [False, True, False, True]
