@@ -142,3 +142,19 @@ def finetune_cfg() -> dict[str, Any]:
         num_steps=5,
         optimizer=dict(type='SGD', lr=0.1, momentum=0.9, dampening=0.9, weight_decay=0.001),
     )
+
+
+TRAIN_PIPELINE = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Normalize', mean=[127.5] * 3, std=[64.0] * 3, to_rgb=False),
+    dict(type='ImageToTensor', keys=['img']),
+    dict(type='ToTensor', keys=['gt_label']),
+    dict(type='Collect', keys=['img', 'gt_label']),
+]
+
+
+@pytest.fixture
+def train_dataset(image_root: tuple[str, list[str]]) -> BaseFewShotDataset:
+    """The 6 classes of ``image_root`` as a plain training set (42 images)."""
+    root, names = image_root
+    return FolderDataset(data_prefix=root, pipeline=TRAIN_PIPELINE, classes=names)
