@@ -24,8 +24,10 @@ class BaseFinetuneClassifier(BaseFewShotClassifier):
     Meta-testing (Chen et al., ICLR 2019): :meth:`before_meta_test` freezes
     the backbone (eval mode, no gradients). For each task,
     :meth:`before_forward_support` builds a fresh ``meta_test_head`` from its
-    config (weights drawn under a fixed seed, so a task's result does not
-    depend on the tasks before it), ``forward(mode='support')`` stores the
+    config (weights drawn under a fixed seed, ``support.train.seed``, else
+    ``meta_test_cfg.seed``, else 0, in a forked RNG: a task's result does not
+    depend on the tasks before it, nor on the process that runs it, and the
+    global RNG is left as it was), ``forward(mode='support')`` stores the
     support features, and :meth:`before_forward_query` fine-tunes the head
     on them with ``meta_test_cfg['support']['train']``:
     ``num_steps`` optimiser steps of ``optimizer`` (an mmengine optimizer

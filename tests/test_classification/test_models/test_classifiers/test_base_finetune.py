@@ -133,3 +133,15 @@ def test_finetuning_works_under_no_grad_and_with_images() -> None:
         scores = model(img=imgs, mode='query')
     assert not torch.equal(before, model.meta_test_head.fc.weight)
     assert len(scores) == 6
+
+
+def test_fresh_head_does_not_touch_the_global_rng() -> None:
+    model = _model()
+    model.before_meta_test({**META_TEST_CFG, 'seed': 3})
+    state = torch.get_rng_state()
+    model.before_forward_support()
+    assert torch.equal(torch.get_rng_state(), state)
+    other_seed = _model()
+    other_seed.before_meta_test(META_TEST_CFG)
+    other_seed.before_forward_support()
+    assert not torch.equal(other_seed.meta_test_head.fc.weight, model.meta_test_head.fc.weight)
