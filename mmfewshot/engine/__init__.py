@@ -4,6 +4,7 @@ from .checkpoint_io import from_plain_checkpoint, to_plain_checkpoint, to_plain_
 from .config_translation import RunnerPlan, is_legacy_config, translate_config
 from .hooks import DistEvalHook, EvalHook, Hook, LegacyHookAdapter, WorkflowValHook
 from .inference_loops import multi_gpu_test, single_gpu_test
+from .launch import detect_task, load_config
 from .model_wrapper import FewShotDistributedDataParallel, average_gradients
 from .runner import FewShotRunner
 from .runner_builder import build_runner, default_work_dir
@@ -27,8 +28,10 @@ __all__ = [
     'build_train_dataloaders',
     'default_eval_hooks',
     'default_work_dir',
+    'detect_task',
     'from_plain_checkpoint',
     'is_legacy_config',
+    'load_config',
     'multi_gpu_test',
     'single_gpu_test',
     'to_plain_checkpoint',

@@ -7,6 +7,7 @@ from .inference import (
     show_result_pyplot,
 )
 from .test import Z_SCORE, multi_gpu_meta_test, single_gpu_meta_test, test_single_task
+from .train import train_model
 
 __all__ = [
     'Z_SCORE',
@@ -17,4 +18,5 @@ __all__ = [
     'show_result_pyplot',
     'single_gpu_meta_test',
     'test_single_task',
+    'train_model',
 ]

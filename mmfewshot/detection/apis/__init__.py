@@ -1,3 +1,7 @@
 """mmfewshot.detection.apis."""
 
-__all__: list[str] = []
+from mmfewshot.engine import multi_gpu_test, single_gpu_test
+
+from .train import train_detector
+
+__all__: list[str] = ['multi_gpu_test', 'single_gpu_test', 'train_detector']

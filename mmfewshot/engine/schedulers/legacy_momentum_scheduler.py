@@ -97,12 +97,8 @@ class LegacyMomentumScheduler(LegacyParamScheduler):
             for group in self.optimizer.param_groups:
                 group['betas'] = (group['momentum'], group['betas'][1])
 
-    def step(self) -> None:
-        """Steps the schedule and mirrors momentum into ``betas[0]`` for Adam-like optimizers."""
-        super().step()
-        self._sync_betas()
-
     def _apply(self, values: list[float]) -> None:
+        """Sets the momentum and mirrors it into ``betas[0]`` for Adam-like optimizers."""
         super()._apply(values)
         self._sync_betas()
 

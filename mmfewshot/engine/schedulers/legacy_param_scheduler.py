@@ -111,6 +111,16 @@ class LegacyParamScheduler(_ParamScheduler):
             values = [self.warmup_at(value, iteration) for value in values]
         return values
 
+    def step(self) -> None:
+        """Moves to the next iteration and sets its value (no begin/end window, no warnings).
+
+        mmengine warns when a scheduler steps before the optimizer; with gradient
+        accumulation that is expected (mmcv set the lr before every iteration).
+        """
+        self._global_step += 1
+        self.last_step += 1
+        self._apply(self._get_value())
+
     def _apply(self, values: list[float]) -> None:
         for group, value in zip(self.optimizer.param_groups, values, strict=True):
             group[self.param_name] = value

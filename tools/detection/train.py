@@ -1,0 +1,115 @@
+"""Train a few-shot detector: ``python tools/detection/train.py CONFIG [options]``."""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import importlib
+import time
+import warnings
+from typing import Any
+
+import torch
+from mmengine.dist import get_dist_info
+
+from mmfewshot.detection.apis import train_detector
+from mmfewshot.detection.datasets import build_dataset
+from mmfewshot.engine.launch import (
+    init_launcher,
+    load_config,
+    run_meta,
+    set_local_rank,
+    setup_seed,
+    setup_work_dir,
+    train_mmengine_config,
+)
+from mmfewshot.registry import MODELS
+from mmfewshot.utils import DictAction
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Train a few-shot detector')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument('--resume-from', help='the checkpoint file to resume from')
+    parser.add_argument(
+        '--no-validate', action='store_true', help='do not evaluate checkpoints during training'
+    )
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument('--gpus', type=int, help='(deprecated) number of GPUs; only 1 is used')
+    group.add_argument('--gpu-ids', type=int, nargs='+', help='(deprecated) ids of GPUs to use')
+    group.add_argument('--gpu-id', type=int, default=0, help='id of the GPU to use')
+    parser.add_argument('--seed', type=int, help='random seed')
+    parser.add_argument(
+        '--deterministic', action='store_true', help='deterministic options for the CUDNN backend'
+    )
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, e.g. optimizer.lr=0.01 data.train.pipeline.0.type=X',
+    )  # fmt: skip
+    parser.add_argument(
+        '--options', nargs='+', action=DictAction, help='(deprecated) same as --cfg-options'
+    )
+    parser.add_argument(
+        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
+        help='job launcher',
+    )  # fmt: skip
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if args.options and args.cfg_options:
+        parser.error('--options and --cfg-options cannot both be given; use --cfg-options')
+    set_local_rank(args.local_rank)
+    return args
+
+
+def build_model(model_cfg: Any) -> torch.nn.Module:
+    """``mmfewshot.detection.models.build_detector`` (it honours ``frozen_parameters``)."""
+    models = importlib.import_module('mmfewshot.detection.models')
+    if hasattr(models, 'build_detector'):
+        return models.build_detector(model_cfg)
+    if model_cfg.get('frozen_parameters'):
+        raise ImportError(
+            'model.frozen_parameters needs mmfewshot.detection.models.build_detector, '
+            'which this installation lacks'
+        )
+    return MODELS.build(model_cfg)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    cfg = load_config(args.config, args.cfg_options or args.options)
+    if cfg.get('cudnn_benchmark', False):
+        torch.backends.cudnn.benchmark = True
+    setup_work_dir(cfg, args.work_dir)
+    if args.resume_from is not None:
+        cfg.resume_from = args.resume_from
+    distributed = init_launcher(args.launcher, cfg)
+    if not distributed and torch.cuda.is_available():
+        torch.cuda.set_device(args.gpu_ids[0] if args.gpu_ids else args.gpu_id)
+    if 'train_dataloader' in cfg:  # a config in mmengine's own schema
+        train_mmengine_config(cfg, args.launcher, args.seed, args.deterministic, args.resume_from)
+        return
+    if args.seed is None and cfg.get('seed') is None and distributed:
+        warnings.warn('no seed given for a distributed run; seed 0 is used', stacklevel=1)
+    seed = setup_seed(args.seed, cfg, distributed, args.deterministic,
+                      default=0 if distributed else None)  # fmt: skip
+    meta = run_meta(cfg, args.config, seed)
+    timestamp = time.strftime('%Y%m%d_%H%M%S', time.localtime())
+    model = build_model(cfg.model)
+    rank, _ = get_dist_info()
+    datasets = [
+        build_dataset(cfg.data.train, rank=rank, work_dir=cfg.work_dir, timestamp=timestamp)
+    ]
+    if len(cfg.get('workflow', [('train', 1)])) == 2:
+        val_cfg = copy.deepcopy(cfg.data.val)
+        val_cfg.pipeline = cfg.data.train.pipeline
+        datasets.append(build_dataset(val_cfg))
+    classes = getattr(datasets[0], 'CLASSES', None)
+    if classes is not None:
+        meta['CLASSES'] = classes
+    train_detector(model, datasets, cfg, distributed=distributed, validate=not args.no_validate,
+                   timestamp=timestamp, meta=meta)  # fmt: skip
+
+
+if __name__ == '__main__':
+    main()
