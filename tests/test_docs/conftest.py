@@ -113,3 +113,27 @@ def tiny_glyphs(tmp_path: Path) -> Path:
                 rows.append(f'{name}/{name}_{i}.png,{name}')
         (root / f'{subset}.csv').write_text('\n'.join(rows) + '\n')
     return root
+
+
+@pytest.fixture(scope='session')
+def glyph_scenes_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny GlyphScenes benchmark at ``<root>/data/glyph_scenes`` (30 trainval, 4 test images)."""
+    import warnings
+
+    from mmfewshot.detection.datasets import generate_glyph_scenes
+
+    root = tmp_path_factory.mktemp('glyph_scenes_docs')
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', UserWarning)  # a tiny set cannot always hit K exactly
+        generate_glyph_scenes(
+            str(root / 'data' / 'glyph_scenes'),
+            seed=5,
+            num_trainval_2007=30,
+            num_test_2007=4,
+            num_trainval_2012=0,
+            shots=(1,),
+            image_size=(64, 96),
+            glyph_size=(32, 48),
+            show_progress=False,
+        )
+    return root

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 from mmengine.config import Config
 from PIL import Image
 
-from mmfewshot.detection.datasets import build_dataset, generate_glyph_scenes
+from mmfewshot.detection.datasets import build_dataset
 from mmfewshot.registry import DATASETS
 
 PAGE = 'detection/customize_dataset.md'
@@ -144,19 +143,6 @@ def test_evaluate_ground_truth_gives_full_ap(snippets, run_python, voc_dir) -> N
     metrics = namespace['test_set'].evaluate(results, metric='mAP')
     # VOC07 11-point AP of cat: precision 1 up to recall 2/3 -> 7 of 11 points; dog: 1
     assert metrics['AP50'] == pytest.approx((7 / 11 + 1.0) / 2, abs=1e-3)
-
-
-@pytest.fixture(scope='module')
-def glyph_scenes_root(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp('glyph_scenes_docs')
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', UserWarning)  # a tiny set cannot always hit K exactly
-        generate_glyph_scenes(
-            str(root / 'data' / 'glyph_scenes'), seed=5, num_trainval_2007=30, num_test_2007=1,
-            num_trainval_2012=0, shots=(1,), image_size=(64, 96), glyph_size=(32, 48),
-            show_progress=False,
-        )  # fmt: skip
-    return root
 
 
 def test_glyph_scenes_default_split_config(snippets, glyph_scenes_root, monkeypatch) -> None:
