@@ -271,6 +271,7 @@ def render_glyph(
     shift: float = 0.06,
     stroke_noise: float = 0.5,
     base_px: int | None = None,
+    keep_details: bool = False,
 ) -> np.ndarray:
     """Renders one character as a square ink image with random distortions.
 
@@ -295,6 +296,9 @@ def render_glyph(
         stroke_noise: Strength of the stroke perturbations, 0 (none) to 1.
         base_px: Em size of the cached master rendering; ``None`` picks about
             twice ``size`` (at least 32).
+        keep_details: Make the stroke-width noise mostly thicken, and blur
+            less, so that small dots and hairlines survive strong noise
+            (the Glyphs benchmark uses it; off keeps the original rendering).
 
     Returns:
         uint8 array of shape (size, size): 0 is background, 255 full ink.
@@ -328,7 +332,7 @@ def render_glyph(
         borderValue=0.0,
     )
     if rng is not None and stroke_noise > 0:
-        ink = _perturb_strokes(ink, rng, stroke_noise)
+        ink = _perturb_strokes(ink, rng, stroke_noise, keep_details)
     return np.clip(np.rint(ink * 255.0), 0, 255).astype(np.uint8)
 
 
@@ -367,7 +371,9 @@ def _placement(
     return matrix
 
 
-def _perturb_strokes(ink: np.ndarray, rng: RandomSource, strength: float) -> np.ndarray:
+def _perturb_strokes(
+    ink: np.ndarray, rng: RandomSource, strength: float, keep_details: bool
+) -> np.ndarray:
     """Elastic wobble, stroke width change and ink texture on a float ink image."""
     size = ink.shape[0]
     # Elastic wobble: a smooth displacement of up to ~4% of the side.
@@ -376,10 +382,16 @@ def _perturb_strokes(ink: np.ndarray, rng: RandomSource, strength: float) -> np.
     map_x = grid[None, :] + amplitude * _smooth_field(rng, size, 4)
     map_y = grid[:, None] + amplitude * _smooth_field(rng, size, 4)
     ink = cv2.remap(ink, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-    # Stroke width: blur, then re-threshold around a random level.
-    sigma = 0.5 + 0.02 * size
+    # Stroke width: blur, then re-threshold around a random level. With
+    # keep_details, less blur and levels that lean towards thickening keep the
+    # dots and hairlines that thinning would erase.
+    if keep_details:
+        sigma = 0.3 + 0.015 * size
+        level = 0.4 + _uniform(rng, -0.2, 0.1) * strength
+    else:
+        sigma = 0.5 + 0.02 * size
+        level = 0.5 + _uniform(rng, -0.25, 0.25) * strength
     blurred = cv2.GaussianBlur(ink, (0, 0), sigmaX=sigma)
-    level = 0.5 + _uniform(rng, -0.25, 0.25) * strength
     soft = 0.12
     ink = np.clip((blurred - (level - soft)) / (2 * soft), 0.0, 1.0)
     # Ink pressure: a low-frequency multiplicative texture.

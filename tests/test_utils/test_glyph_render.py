@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
+import cv2
 import numpy as np
 import pytest
 from fontTools.ttLib import TTFont
@@ -188,3 +190,23 @@ def test_ink_bbox_hand_made() -> None:
     assert ink_bbox(img) == (3, 2, 9, 5)
     assert ink_bbox(img, threshold=10) == (1, 2, 9, 8)
     assert ink_bbox(np.zeros((4, 4), np.uint8)) is None
+
+
+def _pieces(img: np.ndarray) -> int:
+    count, _ = cv2.connectedComponents((img > 100).astype(np.uint8))
+    return count - 1
+
+
+def test_keep_details_keeps_dots_under_strong_noise(fonts: dict[str, str]) -> None:
+    # 'i' is a stem and a dot: two pieces of ink, unless the noise erases the dot.
+    kwargs: dict[str, Any] = dict(scale=(0.6, 0.95), rotation=20.0, shift=0.1)
+    path = fonts['DejaVuSerif']
+    assert _pieces(render_glyph('i', path, 32, None)) == 2
+    kwargs['stroke_noise'] = 1.0
+    rng_a, rng_b = np.random.default_rng(1), np.random.default_rng(1)
+    kept = [
+        _pieces(render_glyph('i', path, 32, rng_a, keep_details=True, **kwargs)) for _ in range(200)
+    ]
+    plain = [_pieces(render_glyph('i', path, 32, rng_b, **kwargs)) for _ in range(200)]
+    assert sum(k >= 2 for k in kept) >= 190
+    assert sum(p >= 2 for p in plain) < sum(k >= 2 for k in kept)

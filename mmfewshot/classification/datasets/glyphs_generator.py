@@ -230,10 +230,10 @@ def generate_glyphs(
     scripts: Mapping[str, Sequence[str]] | None = None,
     faces: Sequence[str] | None = None,
     min_faces: int = 2,
-    scale: tuple[float, float] = (0.7, 0.9),
-    rotation: float = 12.0,
-    shift: float = 0.06,
-    stroke_noise: float = 0.5,
+    scale: tuple[float, float] = (0.6, 0.95),
+    rotation: float = 20.0,
+    shift: float = 0.1,
+    stroke_noise: float = 0.7,
     overwrite: bool = False,
     show_progress: bool = True,
 ) -> dict[str, Any]:
@@ -274,7 +274,11 @@ def generate_glyphs(
             '(--overwrite on the command line) or choose another output folder'
         )
     render_kwargs: dict[str, Any] = dict(
-        scale=tuple(scale), rotation=rotation, shift=shift, stroke_noise=stroke_noise
+        scale=tuple(scale),
+        rotation=rotation,
+        shift=shift,
+        stroke_noise=stroke_noise,
+        keep_details=True,
     )
     # Validate the rendering arguments once, before any work.
     render_glyph(
@@ -295,6 +299,7 @@ def generate_glyphs(
             'rotation': rotation,
             'shift': shift,
             'stroke_noise': stroke_noise,
+            'keep_details': True,
         },
         'splits': {},
     }
