@@ -164,3 +164,23 @@ def test_runner_exposes_0x_attributes_and_meta(toy_cfg, toy, tmp_path):
     meta = load_checkpoint_file(osp.join(cfg.work_dir, 'epoch_2.pth'))['meta']
     assert meta['CLASSES'] == ('a', 'b')
     assert (meta['config'], meta['epoch'], meta['iter']) == ('text', 2, 8)
+
+
+def test_checkpoint_config_interval_max_keep_and_save_optimizer(toy_cfg, toy, tmp_path):
+    cfg = toy_cfg(
+        runner=dict(type='EpochBasedRunner', max_epochs=3),
+        checkpoint_config=dict(interval=1, max_keep_ckpts=1, save_optimizer=False),
+    )
+    run(cfg, toy)
+    assert sorted(p.name for p in tmp_path.joinpath('work').glob('*.pth')) == [
+        'epoch_3.pth', 'latest.pth'
+    ]  # fmt: skip
+    checkpoint = load_checkpoint_file(str(tmp_path / 'work' / 'epoch_3.pth'))
+    assert 'optimizer' not in checkpoint
+    # by_epoch=False in an epoch-based run (2 epochs of 8 iterations): every 5 iterations + last
+    iter_cfg = toy_cfg(work_dir=str(tmp_path / 'by_iter'),
+                       checkpoint_config=dict(interval=5, by_epoch=False))  # fmt: skip
+    run(iter_cfg, toy)
+    assert sorted(p.name for p in tmp_path.joinpath('by_iter').glob('iter_*.pth')) == [
+        'iter_10.pth', 'iter_15.pth', 'iter_16.pth', 'iter_5.pth'
+    ]  # fmt: skip

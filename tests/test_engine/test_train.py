@@ -30,9 +30,10 @@ class EngineTestWeightTrace(Hook):
 
 
 def test_build_train_dataloaders_uses_the_config_and_the_utils_builder(toy_cfg, toy):
-    cfg = toy_cfg(data=dict(samples_per_gpu=3, workers_per_gpu=0), seed=5)
+    cfg = toy_cfg(data=dict(samples_per_gpu=3, workers_per_gpu=0), seed=5, pin_memory=True)
     (loader,) = build_train_dataloaders([toy.Dataset(n=7)], cfg, distributed=False)
     assert loader.batch_size == 3
+    assert loader.pin_memory is True
     assert len(loader) == 3
     batch = next(iter(loader))
     assert batch['img'].shape == (3, 4)
