@@ -18,12 +18,14 @@ def _cfg(toy_cfg, samples_per_gpu):
 def test_two_gloo_ranks_match_one_process_with_the_same_total_batch(toy_cfg, toy, run_two_ranks):
     loader = partial(build_dataloader, shuffle=False)
     cfg2 = _cfg(toy_cfg, 2)
+    cfg2.find_unused_parameters = True
 
     def rank_fn(rank):
         runner = train_model(toy.Model(), toy.Dataset(n=16), cfg2, distributed=True,
                              dataloader_builder=loader)  # fmt: skip
         assert isinstance(runner.model, FewShotDistributedDataParallel)
         assert runner.model.device_ids is None
+        assert runner.model.find_unused_parameters is True
         return {k: v.tolist() for k, v in runner.model.module.state_dict().items()}
 
     # the single-process run goes first: the forked ranks then inherit its imports

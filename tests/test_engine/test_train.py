@@ -1,4 +1,5 @@
 import itertools
+import math
 
 import pytest
 import torch
@@ -87,3 +88,41 @@ def test_gradient_accumulation_and_grad_clip_reach_the_optimizer(toy_cfg, toy):
     # cumulative_iters=2: parameters change after iterations 2 and 4 only
     changed = [not torch.equal(a, b) for a, b in itertools.pairwise(trace)]
     assert changed == [False, True, False, True]
+
+
+@HOOKS.register_module()
+class EngineTestGroupTrace(Hook):
+    def before_run(self, runner):
+        self.groups = []
+
+    def before_train_iter(self, runner):
+        groups = runner.optimizer.param_groups
+        self.groups.append([(g['lr'], g.get('momentum')) for g in groups])
+
+
+def test_paramwise_cfg_and_cyclic_lr_and_momentum_in_a_run(toy_cfg, toy):
+    cfg = toy_cfg(
+        runner=dict(type='IterBasedRunner', max_iters=10),
+        optimizer=dict(type='SGD', lr=0.1, momentum=0.95, paramwise_cfg=dict(bias_lr_mult=2.0)),
+        lr_config=dict(policy='cyclic', target_ratio=(10, 1e-4), step_ratio_up=0.4),
+        momentum_config=dict(policy='cyclic'),
+        custom_hooks=[dict(type='EngineTestGroupTrace')],
+    )
+    runner = train_model(toy.Model(), toy.Dataset(n=32), cfg, dataloader_builder=toy.loader)
+    trace = next(h for h in runner.hooks if isinstance(h, EngineTestGroupTrace)).groups
+    # two param groups (weight, bias with 2x lr); 10 iterations, up phase of 4
+    weight, bias = zip(*trace, strict=True)
+    assert [lr for lr, _ in weight][:5] == pytest.approx(
+        [
+            0.1,
+            0.1 + 0.45 * (1 - math.cos(math.pi / 4)),
+            0.55,
+            0.1 + 0.45 * (1 + math.cos(math.pi / 4)),
+            1.0,
+        ]
+    )
+    assert [lr for lr, _ in bias] == pytest.approx([2 * lr for lr, _ in weight])
+    # momentum: 0.95 -> 0.85 over the up phase, back to 0.95 after
+    assert weight[0][1] == pytest.approx(0.95)
+    assert weight[4][1] == pytest.approx(0.85)
+    assert weight[7][1] == pytest.approx(0.85 + 0.1 * 0.5)

@@ -59,3 +59,24 @@ def test_train_tool_arguments_match_the_original(load_tool):
     )
     with pytest.raises(SystemExit):  # --device, --gpus, --gpu-ids, --gpu-id are exclusive
         load_tool('classification/train').parse_args(['c.py', '--gpus', '1', '--gpu-id', '1'])
+
+
+def test_distributed_meta_test_matches_one_process(cls_config, load_tool, tmp_path, run_two_ranks):
+    config = cls_config()
+    work = tmp_path / 'work'
+    train = load_tool('classification/train')
+    train.main([config, '--work-dir', str(work), '--no-validate',
+                '--cfg-options', 'runner.max_iters=2'])  # fmt: skip
+    test = load_tool('classification/test')
+    single = tmp_path / 'single.json'
+    test.main([config, str(work / 'iter_2.pth'), '--out', str(single)])
+
+    def rank_fn(rank):
+        test.main([config, str(work / 'iter_2.pth'), '--out', str(tmp_path / 'dist.json'),
+                   '--launcher', 'pytorch'])  # fmt: skip
+
+    run_two_ranks(rank_fn)
+    with open(single) as f1, open(tmp_path / 'dist.json') as f2:
+        expected, got = json.load(f1), json.load(f2)
+    assert got['summary'] == expected['summary']
+    assert got['tasks'] == expected['tasks']
