@@ -282,8 +282,9 @@ class MetaTestDataset(EpisodicDataset):
         """Stores features of test-set images, keyed by their file names.
 
         Args:
-            feats: Features, shape (M, D), or a sequence of (B_i, D) / (D,)
-                tensors adding up to M rows.
+            feats: Features, shape (M, D) or (M, C, H, W) (feature maps, e.g.
+                for RelationNet), or a sequence of (B_i, ...) / (D,) tensors
+                adding up to M rows.
             img_metas: The M image metas (dicts with ``filename`` or
                 ``ori_filename``), as a list or as collated DataContainers.
         """
@@ -297,12 +298,13 @@ class MetaTestDataset(EpisodicDataset):
         index = self._filename_index()
         state = self._state
         if state.feats is None or state.cached is None:
-            state.feats = rows.new_zeros((len(self.dataset), rows.shape[1]))
+            state.feats = rows.new_zeros((len(self.dataset), *rows.shape[1:]))
             state.cached = np.zeros(len(self.dataset), dtype=bool)
-        elif state.feats.shape[1] != rows.shape[1]:
+        elif state.feats.shape[1:] != rows.shape[1:]:
             raise ValueError(
-                f'cache_feats got {rows.shape[1]}-d features but {state.feats.shape[1]}-d ones '
-                'are cached; call clear_cached_feats() first'
+                f'cache_feats got {_describe(rows.shape[1:])} features but '
+                f'{_describe(state.feats.shape[1:])} ones are cached; call clear_cached_feats() '
+                'first'
             )
         for row, meta in enumerate(metas):
             idx = self._lookup(index, meta)
@@ -371,18 +373,20 @@ class MetaTestDataset(EpisodicDataset):
         return f'{super().__repr__()[:-1]}, mode={self._mode!r}, task_id={self.task_id})'
 
 
+def _describe(shape: torch.Size) -> str:
+    """``'D-d'`` for feature vectors, ``'(C, H, W)-shaped'`` for feature maps."""
+    return f'{shape[0]}-d' if len(shape) == 1 else f'{tuple(shape)}-shaped'
+
+
 def _as_rows(feats: torch.Tensor | Sequence[torch.Tensor]) -> torch.Tensor:
-    """Stacks features into a detached CPU tensor of shape (M, D)."""
+    """Stacks features into a detached CPU tensor of shape (M, ...), one row per image."""
     if isinstance(feats, torch.Tensor):
         parts = [feats]
     else:
         parts = list(feats)
         if not parts or not all(isinstance(p, torch.Tensor) for p in parts):
             raise TypeError('feats must be a tensor or a non-empty sequence of tensors')
-    rows = [
-        p.detach().cpu().reshape(-1, p.shape[-1]) if p.dim() > 1 else p.detach().cpu()[None]
-        for p in parts
-    ]
+    rows = [p.detach().cpu() if p.dim() > 1 else p.detach().cpu()[None] for p in parts]
     return torch.cat(rows)
 
 

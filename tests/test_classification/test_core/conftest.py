@@ -118,6 +118,13 @@ def _build_classifier(kind: str, seed: int = 0) -> Any:
             head=dict(type='LinearHead', num_classes=6, in_channels=64),
             meta_test_head=dict(type='LinearHead', num_classes=3, in_channels=64),
         )
+    elif kind == 'relation':
+        # 16x16 input: one pooling block gives (64, 5, 5) feature maps.
+        cfg = dict(
+            type='RelationNet',
+            backbone=dict(type='Conv4NoPool', pooling_blocks=(0,)),
+            head=dict(type='RelationHead', in_channels=64, feature_size=(5, 5)),
+        )
     elif kind == 'maml':
         cfg = dict(
             type='MAML',
@@ -131,7 +138,7 @@ def _build_classifier(kind: str, seed: int = 0) -> Any:
 
 @pytest.fixture
 def build_classifier() -> Callable[..., Any]:
-    """``build(kind, seed=0)``: a seeded ``'proto'``, ``'baseline'`` or ``'maml'`` (16x16 input)."""
+    """``build(kind, seed=0)``: a seeded 'proto', 'baseline', 'relation' or 'maml' classifier."""
     return _build_classifier
 
 

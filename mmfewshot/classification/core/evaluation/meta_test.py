@@ -198,7 +198,8 @@ def extract_features_for_fast_test(
             and gather the features on every rank.
 
     Returns:
-        The features of the whole test set in dataset order, shape (S, D).
+        The features of the whole test set in dataset order, shape (S, D) (or
+        (S, C, H, W) for backbones that keep feature maps).
     """
     model = as_meta_test_model(model)
     rank, world_size = get_dist_info() if distributed else (0, 1)
@@ -220,7 +221,7 @@ def extract_features_for_fast_test(
         parts = [
             gathered[i % world_size][i // world_size] for i in range(sum(len(g) for g in gathered))
         ]
-    feats_all = torch.cat([f.reshape(f.shape[0], -1) for f, _ in parts])
+    feats_all = torch.cat([f for f, _ in parts])
     metas_all = [meta for _, metas in parts for meta in metas]
     support_set = support_dataloader.dataset
     support_set.cache_feats(feats_all, metas_all)  # type: ignore[attr-defined]

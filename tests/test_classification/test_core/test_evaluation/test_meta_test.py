@@ -124,7 +124,7 @@ def test_single_gpu_meta_test_summary_is_mean_and_ci_of_tasks(
     assert [p.name for p in out.parent.iterdir()] == ['results.json']  # no temporary files left
 
 
-@pytest.mark.parametrize('kind', ['proto', 'baseline'])
+@pytest.mark.parametrize('kind', ['proto', 'baseline', 'relation'])
 def test_fast_test_gives_the_same_numbers_as_images(
     kind: str, make_loaders: Any, build_classifier: Any, finetune_cfg: dict, tmp_path: Path
 ) -> None:
