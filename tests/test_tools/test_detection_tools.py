@@ -100,3 +100,21 @@ def test_a_config_in_mmengine_schema_passes_through(toys, load_tool, tmp_path):
     assert checkpoint['meta']['seed'] == 3
     assert checkpoint['optimizer']['param_groups'][0]['lr'] == pytest.approx(0.01)
     assert (work / 'latest.pth').is_file()
+
+
+def test_resume_from_a_tool_checkpoint(det_config, load_tool, tmp_path):
+    # one batch of all 4 samples per epoch: the shuffled order cannot matter
+    config = det_config(extra='data.update(samples_per_gpu=4)\n')
+    work = tmp_path / 'work'
+    train = load_tool('detection/train')
+    train.main([config, '--work-dir', str(work), '--no-validate',
+                '--cfg-options', 'runner.max_epochs=1'])  # fmt: skip
+    train.main([config, '--work-dir', str(work), '--no-validate',
+                '--resume-from', str(work / 'epoch_1.pth')])  # fmt: skip
+    resumed = torch.load(work / 'epoch_2.pth', weights_only=True)
+    train.main([config, '--work-dir', str(tmp_path / 'straight'), '--no-validate'])
+    straight = torch.load(tmp_path / 'straight' / 'epoch_2.pth', weights_only=True)
+    for key, value in straight['state_dict'].items():
+        assert torch.equal(resumed['state_dict'][key], value), key
+    assert resumed['meta']['epoch'] == 2
+    assert resumed['optimizer']['param_groups'][0]['lr'] == pytest.approx(0.05)

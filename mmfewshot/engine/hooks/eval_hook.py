@@ -95,6 +95,10 @@ class EvalHook(MMEngineHook):
             raise ValueError(f'evaluation.interval={interval} must be a positive integer')
         if start is not None and start < 0:
             raise ValueError(f'evaluation.start={start} must be >= 0')
+        if save_best is not None and not isinstance(save_best, str):
+            raise TypeError(
+                f"evaluation.save_best={save_best!r} must be a metric name, 'auto' or None"
+            )
         if rule is not None and rule not in _COMPARE:
             raise KeyError(f"evaluation.rule={rule!r} must be 'greater', 'less' or None")
         self.dataloader = dataloader

@@ -65,6 +65,8 @@ def test_rule_inference_and_errors(toy):
     loader = toy.loader(toy.Dataset(), 2)
     with pytest.raises(ValueError, match=r'evaluation\.interval=0 must be a positive'):
         EvalHook(loader, interval=0)
+    with pytest.raises(TypeError, match="save_best=True must be a metric name, 'auto' or None"):
+        EvalHook(loader, save_best=True)
     with pytest.raises(TypeError, match='must be a torch DataLoader'):
         EvalHook([1, 2])
 
