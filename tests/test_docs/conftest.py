@@ -94,14 +94,14 @@ def run_bash() -> Callable[..., subprocess.CompletedProcess]:
 
 @pytest.fixture
 def tiny_glyphs(tmp_path: Path) -> Path:
-    """A tiny dataset in the Glyphs (mini-ImageNet) layout: 6 classes per subset, 6 images each.
+    """``<tmp>/data/glyphs`` in the Glyphs layout: 6 classes per subset, 6 images per class.
 
     Images are 16x16 PNGs whose grey level encodes the class, so the files differ per class.
     """
     import numpy as np
     from PIL import Image
 
-    root = tmp_path / 'glyphs'
+    root = tmp_path / 'data' / 'glyphs'
     for subset, offset in (('train', 0), ('val', 6), ('test', 12)):
         rows = ['filename,label']
         for c in range(offset, offset + 6):
