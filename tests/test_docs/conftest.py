@@ -137,3 +137,44 @@ def glyph_scenes_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
             show_progress=False,
         )
     return root
+
+
+# image id -> (class, [x1, y1, x2, y2]) in VOC (1-based) pixel coordinates; images are 120x100
+_VOC_BOXES = {
+    '000001': [('cat', [10, 10, 60, 50]), ('dog', [70, 20, 110, 90])],
+    '000002': [('dog', [5, 5, 50, 60])],
+    '000003': [('cat', [20, 30, 90, 80])],
+    '000004': [('cat', [1, 1, 40, 40]), ('dog', [50, 50, 100, 95])],
+}
+
+
+@pytest.fixture
+def voc_boxes() -> dict[str, list[tuple[str, list[int]]]]:
+    """The objects of the ``voc_dir`` images: id -> [(class, [x1, y1, x2, y2]), ...]."""
+    return {key: list(value) for key, value in _VOC_BOXES.items()}
+
+
+@pytest.fixture
+def voc_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``my_voc/VOC2007`` (XML, JPEG, ``trainval.txt``) with the 4 images above, as cwd."""
+    import numpy as np
+    from PIL import Image
+
+    voc = tmp_path / 'my_voc' / 'VOC2007'
+    for folder in ('Annotations', 'JPEGImages', 'ImageSets/Main'):
+        (voc / folder).mkdir(parents=True)
+    for img_id, objects in _VOC_BOXES.items():
+        parts = [f'<annotation><filename>{img_id}.jpg</filename>']
+        parts.append('<size><width>120</width><height>100</height><depth>3</depth></size>')
+        for name, (x1, y1, x2, y2) in objects:
+            parts.append(
+                f'<object><name>{name}</name><difficult>0</difficult><bndbox><xmin>{x1}</xmin>'
+                f'<ymin>{y1}</ymin><xmax>{x2}</xmax><ymax>{y2}</ymax></bndbox></object>'
+            )
+        parts.append('</annotation>')
+        (voc / 'Annotations' / f'{img_id}.xml').write_text(''.join(parts))
+        image = np.full((100, 120, 3), 60 + 40 * int(img_id), dtype=np.uint8)
+        Image.fromarray(image).save(voc / 'JPEGImages' / f'{img_id}.jpg')
+    (voc / 'ImageSets' / 'Main' / 'trainval.txt').write_text('\n'.join(_VOC_BOXES) + '\n')
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

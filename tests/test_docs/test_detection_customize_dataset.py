@@ -11,46 +11,11 @@ from typing import Any
 import numpy as np
 import pytest
 from mmengine.config import Config
-from PIL import Image
 
 from mmfewshot.detection.datasets import build_dataset
 from mmfewshot.registry import DATASETS
 
 PAGE = 'detection/customize_dataset.md'
-# image id -> (class, [x1, y1, x2, y2]) in VOC (1-based) pixel coordinates; images are 120x100
-BOXES = {
-    '000001': [('cat', [10, 10, 60, 50]), ('dog', [70, 20, 110, 90])],
-    '000002': [('dog', [5, 5, 50, 60])],
-    '000003': [('cat', [20, 30, 90, 80])],
-    '000004': [('cat', [1, 1, 40, 40]), ('dog', [50, 50, 100, 95])],
-}
-
-
-def _write_voc(root: Path) -> None:
-    voc = root / 'my_voc' / 'VOC2007'
-    for folder in ('Annotations', 'JPEGImages', 'ImageSets/Main'):
-        (voc / folder).mkdir(parents=True)
-    for img_id, objects in BOXES.items():
-        parts = [f'<annotation><filename>{img_id}.jpg</filename>']
-        parts.append('<size><width>120</width><height>100</height><depth>3</depth></size>')
-        for name, (x1, y1, x2, y2) in objects:
-            parts.append(
-                f'<object><name>{name}</name><difficult>0</difficult><bndbox><xmin>{x1}</xmin>'
-                f'<ymin>{y1}</ymin><xmax>{x2}</xmax><ymax>{y2}</ymax></bndbox></object>'
-            )
-        parts.append('</annotation>')
-        (voc / 'Annotations' / f'{img_id}.xml').write_text(''.join(parts))
-        image = np.full((100, 120, 3), 60 + 40 * int(img_id), dtype=np.uint8)
-        Image.fromarray(image).save(voc / 'JPEGImages' / f'{img_id}.jpg')
-    (voc / 'ImageSets' / 'Main' / 'trainval.txt').write_text('\n'.join(BOXES) + '\n')
-
-
-@pytest.fixture
-def voc_dir(tmp_path: Path, monkeypatch) -> Path:
-    """`my_voc/VOC2007` with the 4 images of BOXES, as the working directory."""
-    _write_voc(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def _exec(snippets, run_python, name: str, given: dict[str, Any] | None = None):
@@ -73,7 +38,7 @@ def test_voc_dataset_keeps_one_instance_per_class(snippets, run_python, voc_dir)
     assert boxes == [again['train_set'].get_ann_info(i)['bboxes'].tolist() for i in range(2)]
 
 
-def test_saved_dataset_reloads_the_same_instances(snippets, run_python, voc_dir) -> None:
+def test_saved_dataset_reloads_the_same_instances(snippets, run_python, voc_dir, voc_boxes) -> None:
     namespace, _ = _exec(snippets, run_python, 'voc_dataset')
     namespace, _ = _exec(snippets, run_python, 'saved_dataset', given=namespace)
     saved = json.loads((voc_dir / 'work_dir' / '20240101_120000_saved_data.json').read_text())
@@ -83,7 +48,7 @@ def test_saved_dataset_reloads_the_same_instances(snippets, run_python, voc_dir)
     for i in range(2):
         assert np.array_equal(reloaded.get_ann_info(i)['bboxes'], sampled.get_ann_info(i)['bboxes'])
     # training boxes carry the VOC coordinate offset [-1, -1, 0, 0]
-    xml_boxes = {tuple(box) for objects in BOXES.values() for _, box in objects}
+    xml_boxes = {tuple(box) for objects in voc_boxes.values() for _, box in objects}
     for i in range(2):
         x1, y1, x2, y2 = sampled.get_ann_info(i)['bboxes'][0].tolist()
         assert (x1 + 1, y1 + 1, x2, y2) in xml_boxes
