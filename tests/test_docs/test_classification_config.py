@@ -77,7 +77,9 @@ def test_cfg_options_snippet(snippets, run_python, config_root: Path, monkeypatc
 
 def test_print_config_command(snippets, run_bash) -> None:
     out = run_bash(snippets(PAGE).bash['print_config']).stdout
-    cfg = Config.fromstring(out, '.py')
+    assert out.startswith('Config:\n')
+    cfg = Config.fromstring(out.removeprefix('Config:\n'), '.py')
     assert cfg.model.type == 'ProtoNet'
+    assert cfg.model.head == dict(type='PrototypeHead', temperature=2.0)
     assert cfg.data.train.dataset.type == 'MiniImageNetDataset'
     assert cfg.runner == dict(type='IterBasedRunner', max_iters=100000)
