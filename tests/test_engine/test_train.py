@@ -30,6 +30,7 @@ class EngineTestWeightTrace(Hook):
         self.weights.append(runner.model.fc.weight.detach().clone())
 
 
+@pytest.mark.filterwarnings("ignore:'pin_memory' argument is set as true")
 def test_build_train_dataloaders_uses_the_config_and_the_utils_builder(toy_cfg, toy):
     cfg = toy_cfg(data=dict(samples_per_gpu=3, workers_per_gpu=0), seed=5, pin_memory=True)
     (loader,) = build_train_dataloaders([toy.Dataset(n=7)], cfg, distributed=False)
