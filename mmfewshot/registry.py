@@ -146,14 +146,16 @@ MODELS = _child('model', MMENGINE_MODELS, ['mmfewshot.utils', f'{_CLS}.models', 
 MODEL_WRAPPERS = _child(
     'model_wrapper', MMENGINE_MODEL_WRAPPERS, ['mmfewshot.engine', f'{_CLS}.utils']
 )
-WEIGHT_INITIALIZERS = _child('weight initializer', MMENGINE_WEIGHT_INITIALIZERS, [])
+WEIGHT_INITIALIZERS = _child(
+    'weight initializer', MMENGINE_WEIGHT_INITIALIZERS, ['mmfewshot.engine']
+)
 TASK_UTILS = _child('task util', MMENGINE_TASK_UTILS, [f'{_DET}.models.task_modules'])
 
 # Evaluation and visualisation.
 METRICS = _child('metric', MMENGINE_METRICS, [f'{_CLS}.core', f'{_DET}.core'])
-EVALUATOR = _child('evaluator', MMENGINE_EVALUATOR, [])
-VISUALIZERS = _child('visualizer', MMENGINE_VISUALIZERS, [])
-VISBACKENDS = _child('vis_backend', MMENGINE_VISBACKENDS, [])
+EVALUATOR = _child('evaluator', MMENGINE_EVALUATOR, ['mmfewshot.engine'])
+VISUALIZERS = _child('visualizer', MMENGINE_VISUALIZERS, ['mmfewshot.engine'])
+VISBACKENDS = _child('vis_backend', MMENGINE_VISBACKENDS, ['mmfewshot.engine'])
 
 # The 0.x names, kept because the tutorials and user code import them.
 CLASSIFIERS = MODELS

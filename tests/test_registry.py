@@ -80,3 +80,24 @@ def test_membership_test_does_not_raise() -> None:
     assert 'CheckpointHook' in HOOKS
     assert 'NoSuchHook' not in HOOKS
     assert 123 not in RUNNERS
+
+
+@pytest.mark.parametrize(
+    'name', sorted(n for n in registry.__all__ if n.isupper() and n != 'SCOPE')
+)
+def test_every_registry_has_lazy_locations(name: str) -> None:
+    # an empty `locations` makes mmengine fall back to `mmfewshot.utils.register_all_modules`
+    assert getattr(registry, name)._locations
+
+
+def test_init_cfg_builds_in_the_mmfewshot_scope() -> None:
+    from mmengine.model import BaseModule
+
+    class Tiny(BaseModule):
+        def __init__(self) -> None:
+            super().__init__(init_cfg=dict(type='Constant', val=0.5, layer='Linear'))
+            self.fc = nn.Linear(2, 2)
+
+    model = Tiny()
+    model.init_weights()
+    assert float(model.fc.weight.mean()) == 0.5
