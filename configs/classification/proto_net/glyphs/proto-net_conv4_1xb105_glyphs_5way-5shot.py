@@ -1,0 +1,38 @@
+_base_ = [
+    '../../_base_/meta_test/glyphs_meta-test_5way-5shot.py',
+    '../../_base_/runtime/glyphs_iter_based_runtime.py',
+    '../../_base_/schedules/adam_100k_iter.py',
+]
+
+img_norm_cfg = dict(mean=[210.4, 210.4, 210.4], std=[87.6, 87.6, 87.6], to_rgb=False)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Normalize', **img_norm_cfg),
+    dict(type='ImageToTensor', keys=['img']),
+    dict(type='ToTensor', keys=['gt_label']),
+    dict(type='Collect', keys=['img', 'gt_label']),
+]
+
+# 105 images per episode as in the original configs; a Glyphs class has 20 images,
+# so 15 ways x (5 support + 2 query) instead of 5 x (5 + 16).
+data = dict(
+    samples_per_gpu=1,
+    workers_per_gpu=1,
+    train=dict(
+        type='EpisodicDataset',
+        num_episodes=100000,
+        num_ways=15,
+        num_shots=5,
+        num_queries=2,
+        dataset=dict(
+            type='GlyphsDataset', data_prefix='data/glyphs', subset='train', pipeline=train_pipeline
+        ),
+    ),
+    val=dict(meta_test_cfg=dict(fast_test=True)),
+    test=dict(meta_test_cfg=dict(fast_test=True)),
+)
+
+model = dict(type='ProtoNet', backbone=dict(type='Conv4'), head=dict(type='PrototypeHead'))
+runner = dict(type='IterBasedRunner', max_iters=1000)
+evaluation = dict(interval=1000)
+checkpoint_config = dict(interval=1000)
