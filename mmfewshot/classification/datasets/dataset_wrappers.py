@@ -70,7 +70,8 @@ class EpisodicDataset(Dataset):
         num_shots: Support images per class, ``K``.
         num_queries: Query images per class, ``Q``.
         episodes_seed: Seed of the episodes; ``None`` draws them from NumPy's
-            current global state (not reproducible across runs).
+            global state as it is (reproducible only when that is seeded);
+            either way the global state is restored afterwards.
     """
 
     def __init__(
