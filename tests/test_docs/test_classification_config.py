@@ -52,13 +52,13 @@ def test_explained_config_runtime_translates_as_described(config_root: Path) -> 
 
 
 def test_child_dict_is_merged_into_the_base(config_root: Path) -> None:
-    cfg = Config.fromfile(str(config_root / 'proto_net' / 'proto_net_resnet12.py'))
+    cfg = Config.fromfile(str(config_root / 'proto_net' / 'proto_net_temperature2.py'))
     assert cfg.model.head == dict(type='PrototypeHead', temperature=2.0)
     assert cfg.model.backbone == dict(type='Conv4')
 
 
 def test_delete_drops_the_base_keys(config_root: Path) -> None:
-    cfg = Config.fromfile(str(config_root / 'proto_net' / 'proto_net_resnet12_delete.py'))
+    cfg = Config.fromfile(str(config_root / 'proto_net' / 'proto_net_resnet12.py'))
     assert cfg.model.head == dict(type='PrototypeHead')
     assert cfg.model.backbone == dict(type='ResNet12')
     model = MODELS.build(cfg.model)
