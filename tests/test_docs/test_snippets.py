@@ -6,9 +6,11 @@ import contextlib
 import io
 import re
 
+import pytest
 import torch
 
 
+@pytest.mark.slow  # a fresh interpreter imports torch and torchvision
 def test_install_verification_commands(snippets, run_bash) -> None:
     out = run_bash(snippets('install.md').bash['verify']).stdout.splitlines()
     import mmfewshot
