@@ -75,6 +75,7 @@ def test_cfg_options_snippet(snippets, run_python, config_root: Path, monkeypatc
     assert namespace['cfg'].model.head == dict(type='PrototypeHead', temperature=4.0)
 
 
+@pytest.mark.slow  # a fresh interpreter runs the tool
 def test_print_config_command(snippets, run_bash) -> None:
     out = run_bash(snippets(PAGE).bash['print_config']).stdout
     assert out.startswith('Config:\n')
