@@ -132,7 +132,9 @@ OPTIM_WRAPPER_CONSTRUCTORS = _child(
 PARAM_SCHEDULERS = _child('parameter scheduler', MMENGINE_PARAM_SCHEDULERS, ['mmfewshot.engine'])
 
 # Data.
-DATASETS = _child('dataset', MMENGINE_DATASETS, [f'{_CLS}.datasets', f'{_DET}.datasets'])
+DATASETS = _child(
+    'dataset', MMENGINE_DATASETS, ['mmfewshot.utils', f'{_CLS}.datasets', f'{_DET}.datasets']
+)
 DATA_SAMPLERS = _child('data sampler', MMENGINE_DATA_SAMPLERS, ['mmfewshot.utils'])
 TRANSFORMS = _child(
     'transform',

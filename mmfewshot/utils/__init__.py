@@ -7,6 +7,7 @@ from .config import DictAction, merge_cfg_options
 from .data_container import DataContainer
 from .data_preprocessor import FewShotDataPreprocessor
 from .dataloader import build_dataloader, worker_init_fn
+from .dataset_wrappers import ClassBalancedDataset, ConcatDataset, RepeatDataset
 from .dist_utils import check_dist_init, sync_random_seed
 from .distributed_sampler import DistributedSampler
 from .group_sampler import DistributedGroupSampler, GroupSampler
@@ -21,6 +22,8 @@ from .local_seed import local_numpy_seed
 from .logger import get_root_logger
 
 __all__ = [
+    'ClassBalancedDataset',
+    'ConcatDataset',
     'DataContainer',
     'DictAction',
     'DistributedGroupSampler',
@@ -32,6 +35,7 @@ __all__ = [
     'InfiniteEpochBasedRunner',
     'InfiniteGroupSampler',
     'InfiniteSampler',
+    'RepeatDataset',
     'build_dataloader',
     'check_dist_init',
     'collate',

@@ -18,9 +18,9 @@ from torch.utils.data import DataLoader
 from mmfewshot.registry import DATASETS
 from mmfewshot.utils import build_dataloader as _build_loader
 from mmfewshot.utils import collate, multi_pipeline_collate_fn
+from mmfewshot.utils.dataset_wrappers import ClassBalancedDataset, ConcatDataset, RepeatDataset
 
 from .dataset_wrappers import EpisodicDataset, MetaTestDataset
-from .generic_wrappers import ClassBalancedDataset, ConcatDataset, RepeatDataset
 
 _INNER_KEY = {
     'RepeatDataset': 'dataset',

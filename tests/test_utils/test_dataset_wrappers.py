@@ -6,15 +6,34 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from mmfewshot.classification.datasets import (
-    BaseFewShotDataset,
-    ClassBalancedDataset,
-    ConcatDataset,
-    RepeatDataset,
-)
 from mmfewshot.registry import DATASETS
+from mmfewshot.utils.dataset_wrappers import ClassBalancedDataset, ConcatDataset, RepeatDataset
 
-Make = Callable[..., BaseFewShotDataset]
+
+class _TinyDataset:
+    """Items are ``{'gt_label': c, 'idx': i}``; ``counts[c]`` items of class ``c``, class-major."""
+
+    def __init__(self, counts: list[int]) -> None:
+        self.CLASSES = [f'class_{c}' for c in range(len(counts))]
+        self.labels = [c for c, n in enumerate(counts) for _ in range(n)]
+        self.flag = np.zeros(len(self.labels), dtype=np.uint8)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __getitem__(self, idx: int) -> dict:
+        return {'gt_label': np.int64(self.labels[idx]), 'idx': idx}
+
+    def get_cat_ids(self, idx: int) -> list[int]:
+        return [self.labels[idx]]
+
+
+Make = Callable[[list[int]], _TinyDataset]
+
+
+@pytest.fixture
+def tiny_fewshot_dataset() -> Make:
+    return _TinyDataset
 
 
 class _Flagged:
@@ -41,15 +60,16 @@ def test_concat_dataset(tiny_fewshot_dataset: Make) -> None:
     concat = ConcatDataset([a, b])
     assert len(concat) == 6
     assert concat.CLASSES == a.CLASSES
-    assert [concat[i]['img_info'] for i in range(6)] == [
-        a[0]['img_info'],
-        a[1]['img_info'],
-        a[2]['img_info'],
-        b[0]['img_info'],
-        b[1]['img_info'],
-        b[2]['img_info'],
+    # (source index, label): a's three items, then b's
+    assert [(concat[i]['idx'], int(concat[i]['gt_label'])) for i in range(6)] == [
+        (0, 0),
+        (1, 0),
+        (2, 1),
+        (0, 0),
+        (1, 1),
+        (2, 2),
     ]
-    assert concat[-1]['img_info'] == b[2]['img_info']
+    assert concat[-1] == b[2]
     assert [concat.get_cat_ids(i) for i in range(6)] == [[0], [0], [1], [0], [1], [2]]
     with pytest.raises(IndexError, match='index 6 is out of range for 6 items'):
         concat[6]
