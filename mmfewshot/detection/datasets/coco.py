@@ -16,6 +16,8 @@ from mmfewshot.registry import DATASETS
 from ._ann_ops import make_ann
 from ._coco_json import category_ids, coco_filename, merge_coco, read_coco_json
 from .base import BaseFewShotDataset
+from .evaluation import eval_recalls, evaluate_coco_split
+from .evaluation.coco_eval import load_coco_results, quiet_coco
 from .splits import COCO_SPLIT
 from .utils import dump_json_atomic
 
@@ -286,9 +288,6 @@ class FewShotCocoDataset(BaseFewShotDataset):
             ``bbox_mAP``, ``bbox_mAP_50``, ..., ``'NOVEL_CLASSES bbox_mAP'``, ...,
             ``AR@100``, ...
         """
-        from mmfewshot.detection.core.evaluation import eval_recalls, evaluate_coco_split
-        from mmfewshot.detection.core.evaluation.coco_eval import load_coco_results, quiet_coco
-
         metrics = list(metric) if isinstance(metric, (list, tuple)) else [metric]
         for m in metrics:
             if m not in _METRICS:

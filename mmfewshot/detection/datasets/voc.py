@@ -15,6 +15,7 @@ from mmfewshot.registry import DATASETS
 from ._ann_ops import make_ann
 from ._voc_xml import VOCRecord, check_box, image_size, parse_voc_xml, resolve_image_line
 from .base import BaseFewShotDataset
+from .evaluation import eval_map, eval_recalls
 from .splits import VOC_SPLIT
 
 
@@ -192,8 +193,6 @@ class FewShotVOCDataset(BaseFewShotDataset):
             ``mAP`` (mean over thresholds), ``AP50``, ``'{SPLIT}: AP50'``, ...,
             or ``recall@{num}@{iou}`` and ``AR@{num}``.
         """
-        from mmfewshot.detection.core.evaluation import eval_map, eval_recalls
-
         if isinstance(metric, (list, tuple)):
             if len(metric) != 1:
                 raise ValueError(f'give one metric at a time, got {metric}')

@@ -1,9 +1,21 @@
-"""Detection metrics: VOC mAP, proposal recall, box overlaps and the pycocotools glue."""
+"""Detection evaluation, at its documented path ``mmfewshot.detection.core``.
 
-from .bbox_overlaps import bbox_overlaps
-from .coco_eval import COCO_METRIC_NAMES, evaluate_coco_split
-from .mean_ap import average_precision, eval_map, print_map_summary, tpfp_default
-from .recall import eval_recalls, print_recall_summary
+The metric functions live with the datasets that call them
+(:mod:`mmfewshot.detection.datasets.evaluation`), so that datasets never
+import from this higher layer; they are re-exported here.
+"""
+
+from mmfewshot.detection.datasets.evaluation import (
+    COCO_METRIC_NAMES,
+    average_precision,
+    bbox_overlaps,
+    eval_map,
+    eval_recalls,
+    evaluate_coco_split,
+    print_map_summary,
+    print_recall_summary,
+    tpfp_default,
+)
 
 __all__ = [
     'COCO_METRIC_NAMES',

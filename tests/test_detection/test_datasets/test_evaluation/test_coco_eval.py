@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from mmfewshot.detection.core import COCO_METRIC_NAMES, evaluate_coco_split
-from mmfewshot.detection.core.evaluation.coco_eval import load_coco_results, quiet_coco
+from mmfewshot.detection.datasets.evaluation.coco_eval import load_coco_results, quiet_coco
 
 GT = {
     'images': [{'id': 1, 'file_name': 'a.jpg', 'width': 100, 'height': 100}],
