@@ -41,6 +41,6 @@ model = dict(
     head=dict(type='LinearHead', num_classes=5, in_channels=256),
 )
 runner = dict(type='IterBasedRunner', max_iters=600)
-evaluation = dict(interval=600)
-checkpoint_config = dict(interval=600)
+evaluation = dict(interval=300)
+checkpoint_config = dict(interval=300)
 optimizer_config = dict(type='GradientCumulativeOptimizerHook', cumulative_iters=4, grad_clip=None)

@@ -32,8 +32,8 @@ data = dict(
 
 model = dict(type='MetaBaseline', backbone=dict(type='Conv4'), head=dict(type='MetaBaselineHead'))
 runner = dict(type='IterBasedRunner', max_iters=400)
-evaluation = dict(interval=400)
-checkpoint_config = dict(interval=400)
+evaluation = dict(interval=200)
+checkpoint_config = dict(interval=200)
 # Meta-Baseline starts from the Baseline trained on the same classes.
 load_from = './work_dirs/baseline_conv4_1xb64_glyphs_5way-1shot/best_accuracy_mean.pth'
 lr_config = dict(warmup_iters=50, step=[300])

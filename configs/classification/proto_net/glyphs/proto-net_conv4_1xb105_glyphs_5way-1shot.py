@@ -34,5 +34,5 @@ data = dict(
 
 model = dict(type='ProtoNet', backbone=dict(type='Conv4'), head=dict(type='PrototypeHead'))
 runner = dict(type='IterBasedRunner', max_iters=1000)
-evaluation = dict(interval=1000)
-checkpoint_config = dict(interval=1000)
+evaluation = dict(interval=500)
+checkpoint_config = dict(interval=500)

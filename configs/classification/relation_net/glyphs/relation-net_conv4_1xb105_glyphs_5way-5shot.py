@@ -39,5 +39,5 @@ model = dict(
     head=dict(type='RelationHead', in_channels=64, feature_size=(6, 6)),
 )
 runner = dict(type='IterBasedRunner', max_iters=1000)
-evaluation = dict(interval=1000)
-checkpoint_config = dict(interval=1000)
+evaluation = dict(interval=500)
+checkpoint_config = dict(interval=500)
