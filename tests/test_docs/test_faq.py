@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from mmengine.config import Config
 
 from mmfewshot.classification.datasets import GlyphsDataset
 from mmfewshot.registry import MODELS
@@ -98,3 +99,14 @@ def test_cpu_distributed_check_runs_two_gloo_processes(snippets, tmp_path) -> No
     lines = sorted(re.findall(r'rank \d of \d+, backend [a-z]+, sum \d+\.\d', result.stdout))
     assert lines == [line.removeprefix('# ') for line in expected], result.stdout
     assert lines == ['rank 0 of 2, backend gloo, sum 3.0', 'rank 1 of 2, backend gloo, sum 3.0']
+
+
+def test_shipped_configs_seed_their_test_tasks() -> None:
+    root = Path(__file__).resolve().parents[2] / 'configs' / 'classification'
+    bases = sorted((root / '_base_' / 'meta_test').glob('*.py'))
+    assert len(bases) >= 8
+    for base in bases:
+        data = Config.fromfile(str(base)).data
+        assert data.test.episodes_seed == 0
+        expected_val_seed = 0 if base.name.startswith('glyphs') else None
+        assert data.val.get('episodes_seed') == expected_val_seed, base.name
