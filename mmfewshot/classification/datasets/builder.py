@@ -65,7 +65,9 @@ def build_dataset(cfg: Any, default_args: dict | None = None) -> Any:
       ``times``), ``ClassBalancedDataset`` (``dataset``, ``oversample_thr``),
       ``EpisodicDataset`` and ``MetaTestDataset`` (``dataset``, ``num_episodes``,
       ``num_ways``, ``num_shots``, ``num_queries``, ``episodes_seed``) first
-      build their inner dataset config(s), with ``default_args``;
+      build their inner dataset config(s), with ``default_args``; a
+      ``MetaTestDataset`` config's ``meta_test_cfg`` is ignored (it configures
+      the loaders, see :func:`build_meta_test_dataloader`);
     * anything else is built through ``DATASETS``.
 
     Args:
@@ -88,6 +90,10 @@ def build_dataset(cfg: Any, default_args: dict | None = None) -> Any:
     if kind in _WRAPPERS:
         inner = _build_inner(cfg, _INNER_KEY[kind], default_args)
         cfg.pop('type')
+        if kind == 'MetaTestDataset':
+            # configs keep the loader settings beside the dataset (data.test.meta_test_cfg);
+            # they are read by build_meta_test_dataloader, not by the dataset
+            cfg.pop('meta_test_cfg', None)
         return _WRAPPERS[kind](inner, **cfg)
     return DATASETS.build(cfg, default_args=default_args)
 

@@ -192,6 +192,23 @@ def test_meta_test_loaders_end_to_end(glyphs_root: str) -> None:
         torch.testing.assert_close(first, direct)
 
 
+def test_meta_test_config_with_its_loader_settings_builds(glyphs_root: str) -> None:
+    # data.test of a config carries meta_test_cfg beside the dataset arguments
+    cfg = dict(
+        type='MetaTestDataset',
+        num_episodes=2,
+        num_ways=3,
+        num_shots=1,
+        num_queries=2,
+        dataset=_glyphs(glyphs_root, 'test'),
+        meta_test_cfg=META_TEST_CFG,
+    )
+    dataset = build_dataset(cfg)
+    assert isinstance(dataset, MetaTestDataset)
+    assert len(dataset.get_episode_class_ids(1)) == 3
+    assert 'meta_test_cfg' in cfg  # the caller's config is untouched
+
+
 def test_meta_test_loaders_without_fast_test_serve_images(glyphs_root: str) -> None:
     dataset = _meta_test(glyphs_root)
     cfg = {**META_TEST_CFG, 'fast_test': False}
