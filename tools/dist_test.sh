@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Distributed testing with torchrun (one process per GPU; gloo on CPU-only machines).
 # Usage: tools/dist_test.sh CONFIG CHECKPOINT GPUS [test.py options]
-# Environment: NNODES (1), NODE_RANK (0), PORT (29500), MASTER_ADDR (127.0.0.1).
+# Environment: NNODES (1), NODE_RANK (0), PORT (29500), MASTER_ADDR (127.0.0.1); ENTRY (the Python script, default tools/test.py; the per-task wrappers set it).
 set -euo pipefail
 if [ $# -lt 3 ]; then
     echo "usage: $0 CONFIG CHECKPOINT GPUS [test.py options]" >&2
@@ -23,4 +23,4 @@ python -m torch.distributed.run \
     --master_addr="$MASTER_ADDR" \
     --master_port="$PORT" \
     --nproc_per_node="$GPUS" \
-    "$SCRIPT_DIR/test.py" "$CONFIG" "$CHECKPOINT" --launcher pytorch "${@:4}"
+    "${ENTRY:-$SCRIPT_DIR/test.py}" "$CONFIG" "$CHECKPOINT" --launcher pytorch "${@:4}"

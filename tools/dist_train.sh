@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Distributed training with torchrun (one process per GPU; gloo on CPU-only machines).
 # Usage: tools/dist_train.sh CONFIG GPUS [train.py options]
-# Environment: NNODES (1), NODE_RANK (0), PORT (29500), MASTER_ADDR (127.0.0.1).
+# Environment: NNODES (1), NODE_RANK (0), PORT (29500), MASTER_ADDR (127.0.0.1); ENTRY (the Python script, default tools/train.py; the per-task wrappers set it).
 set -euo pipefail
 if [ $# -lt 2 ]; then
     echo "usage: $0 CONFIG GPUS [train.py options]" >&2
@@ -22,4 +22,4 @@ python -m torch.distributed.run \
     --master_addr="$MASTER_ADDR" \
     --master_port="$PORT" \
     --nproc_per_node="$GPUS" \
-    "$SCRIPT_DIR/train.py" "$CONFIG" --launcher pytorch "${@:3}"
+    "${ENTRY:-$SCRIPT_DIR/train.py}" "$CONFIG" --launcher pytorch "${@:3}"

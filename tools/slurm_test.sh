@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Testing on a Slurm cluster, one task per GPU.
 # Usage: tools/slurm_test.sh PARTITION JOB_NAME CONFIG CHECKPOINT [test.py options]
-# Environment: GPUS (8), GPUS_PER_NODE (8), CPUS_PER_TASK (5), SRUN_ARGS (extra srun options).
+# Environment: GPUS (8), GPUS_PER_NODE (8), CPUS_PER_TASK (5), SRUN_ARGS (extra srun options); ENTRY (the Python script, default tools/test.py; the per-task wrappers set it).
 set -euo pipefail
 if [ $# -lt 4 ]; then
     echo "usage: $0 PARTITION JOB_NAME CONFIG CHECKPOINT [test.py options]" >&2
@@ -27,4 +27,4 @@ srun -p "$PARTITION" \
     --cpus-per-task="$CPUS_PER_TASK" \
     --kill-on-bad-exit=1 \
     $SRUN_ARGS \
-    python -u "$SCRIPT_DIR/test.py" "$CONFIG" "$CHECKPOINT" --launcher=slurm "${@:5}"
+    python -u "${ENTRY:-$SCRIPT_DIR/test.py}" "$CONFIG" "$CHECKPOINT" --launcher=slurm "${@:5}"

@@ -35,7 +35,7 @@ def _fake_srun(tmp_path):
     return bin_dir
 
 
-@pytest.mark.parametrize('task', ['', 'detection'])
+@pytest.mark.parametrize('task', ['', 'classification', 'detection'])
 def test_slurm_scripts_pass_resources_and_arguments_to_srun(tmp_path, task):
     log = tmp_path / 'srun.log'
     env = dict(os.environ, PATH=f'{_fake_srun(tmp_path)}:{os.environ["PATH"]}',

@@ -1,25 +1,5 @@
 #!/usr/bin/env bash
-# Distributed training with torchrun (one process per GPU; gloo on CPU-only machines).
+# The detection version of tools/dist_train.sh (same arguments and environment), running tools/detection/train.py.
 # Usage: tools/detection/dist_train.sh CONFIG GPUS [train.py options]
-# Environment: NNODES (1), NODE_RANK (0), PORT (29500), MASTER_ADDR (127.0.0.1).
-set -euo pipefail
-if [ $# -lt 2 ]; then
-    echo "usage: $0 CONFIG GPUS [train.py options]" >&2
-    exit 2
-fi
-CONFIG=$1
-GPUS=$2
-NNODES=${NNODES:-1}
-NODE_RANK=${NODE_RANK:-0}
-PORT=${PORT:-29500}
-MASTER_ADDR=${MASTER_ADDR:-127.0.0.1}
-SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"
-
-PYTHONPATH="$SCRIPT_DIR/../..${PYTHONPATH:+:$PYTHONPATH}" \
-python -m torch.distributed.run \
-    --nnodes="$NNODES" \
-    --node_rank="$NODE_RANK" \
-    --master_addr="$MASTER_ADDR" \
-    --master_port="$PORT" \
-    --nproc_per_node="$GPUS" \
-    "$SCRIPT_DIR/train.py" "$CONFIG" --launcher pytorch "${@:3}"
+TASK_DIR="$(cd "$(dirname "$0")" && pwd)"
+ENTRY="$TASK_DIR/train.py" exec "$TASK_DIR/../dist_train.sh" "$@"

@@ -1,30 +1,5 @@
 #!/usr/bin/env bash
-# Testing on a Slurm cluster, one task per GPU.
+# The detection version of tools/slurm_test.sh (same arguments and environment), running tools/detection/test.py.
 # Usage: tools/detection/slurm_test.sh PARTITION JOB_NAME CONFIG CHECKPOINT [test.py options]
-# Environment: GPUS (8), GPUS_PER_NODE (8), CPUS_PER_TASK (5), SRUN_ARGS (extra srun options).
-set -euo pipefail
-if [ $# -lt 4 ]; then
-    echo "usage: $0 PARTITION JOB_NAME CONFIG CHECKPOINT [test.py options]" >&2
-    exit 2
-fi
-PARTITION=$1
-JOB_NAME=$2
-CONFIG=$3
-CHECKPOINT=$4
-GPUS=${GPUS:-8}
-GPUS_PER_NODE=${GPUS_PER_NODE:-8}
-CPUS_PER_TASK=${CPUS_PER_TASK:-5}
-SRUN_ARGS=${SRUN_ARGS:-""}
-SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"
-
-# shellcheck disable=SC2086  # SRUN_ARGS holds several options
-PYTHONPATH="$SCRIPT_DIR/../..${PYTHONPATH:+:$PYTHONPATH}" \
-srun -p "$PARTITION" \
-    --job-name="$JOB_NAME" \
-    --gres=gpu:"$GPUS_PER_NODE" \
-    --ntasks="$GPUS" \
-    --ntasks-per-node="$GPUS_PER_NODE" \
-    --cpus-per-task="$CPUS_PER_TASK" \
-    --kill-on-bad-exit=1 \
-    $SRUN_ARGS \
-    python -u "$SCRIPT_DIR/test.py" "$CONFIG" "$CHECKPOINT" --launcher=slurm "${@:5}"
+TASK_DIR="$(cd "$(dirname "$0")" && pwd)"
+ENTRY="$TASK_DIR/test.py" exec "$TASK_DIR/../slurm_test.sh" "$@"
