@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import os
 import os.path as osp
@@ -16,7 +17,7 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import set_random_seed
 
 from mmfewshot.registry import MODELS
-from mmfewshot.utils import collect_env, merge_cfg_options, sync_random_seed
+from mmfewshot.utils import DictAction, collect_env, merge_cfg_options, sync_random_seed
 from mmfewshot.utils.compat import init_dist
 from mmfewshot.version import __version__
 
@@ -132,6 +133,64 @@ def run_meta(cfg: Config, config_path: str, seed: int | None) -> dict[str, Any]:
     )
 
 
+def train_arg_parser(
+    description: str, validation: str, with_device: bool
+) -> argparse.ArgumentParser:
+    """The command line of the train tools of both tasks (the 0.x arguments).
+
+    Args:
+        description: What the tool trains, for ``--help``.
+        validation: What ``--no-validate`` switches off, for ``--help``.
+        with_device: Whether to offer ``--device`` (the classification tool did).
+
+    Returns:
+        The parser; read it with :func:`parse_train_args`.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument('--resume-from', help='the checkpoint file to resume from')
+    parser.add_argument('--no-validate', action='store_true', help=f'do not {validation}')
+    group = parser.add_mutually_exclusive_group()
+    if with_device:
+        group.add_argument('--device', help="device used for training: 'cpu' or 'cuda'")
+    group.add_argument('--gpus', type=int, help='(deprecated) number of GPUs; only 1 is used')
+    group.add_argument('--gpu-ids', type=int, nargs='+', help='(deprecated) ids of GPUs to use')
+    group.add_argument('--gpu-id', type=int, default=0, help='id of the GPU to use')
+    parser.add_argument('--seed', type=int, help='random seed')
+    parser.add_argument(
+        '--deterministic', action='store_true', help='deterministic options for the CUDNN backend'
+    )
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, e.g. optimizer.lr=0.01 data.train.pipeline.0.type=X',
+    )
+    parser.add_argument(
+        '--options', nargs='+', action=DictAction, help='(deprecated) same as --cfg-options'
+    )
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher',
+    )
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    return parser
+
+
+def parse_train_args(
+    parser: argparse.ArgumentParser, argv: list[str] | None = None
+) -> argparse.Namespace:
+    """Parses a :func:`train_arg_parser` command line and exports the local rank."""
+    args = parser.parse_args(argv)
+    if args.options and args.cfg_options:
+        parser.error('--options and --cfg-options cannot both be given; use --cfg-options')
+    set_local_rank(args.local_rank)
+    return args
+
+
 def set_local_rank(local_rank: int) -> None:
     """Exports ``LOCAL_RANK`` for launchers that pass ``--local_rank`` instead."""
     os.environ.setdefault('LOCAL_RANK', str(local_rank))
@@ -179,9 +238,11 @@ __all__ = [
     'init_launcher',
     'is_main_process',
     'load_config',
+    'parse_train_args',
     'run_meta',
     'set_local_rank',
     'setup_seed',
     'setup_work_dir',
+    'train_arg_parser',
     'train_mmengine_config',
 ]

@@ -17,49 +17,21 @@ from mmfewshot.detection.datasets import build_dataset
 from mmfewshot.engine.launch import (
     init_launcher,
     load_config,
+    parse_train_args,
     run_meta,
-    set_local_rank,
     setup_seed,
     setup_work_dir,
+    train_arg_parser,
     train_mmengine_config,
 )
 from mmfewshot.registry import MODELS
-from mmfewshot.utils import DictAction
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description='Train a few-shot detector')
-    parser.add_argument('config', help='train config file path')
-    parser.add_argument('--work-dir', help='the dir to save logs and models')
-    parser.add_argument('--resume-from', help='the checkpoint file to resume from')
-    parser.add_argument(
-        '--no-validate', action='store_true', help='do not evaluate checkpoints during training'
+    parser = train_arg_parser(
+        'Train a few-shot detector', 'evaluate checkpoints during training', with_device=False
     )
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument('--gpus', type=int, help='(deprecated) number of GPUs; only 1 is used')
-    group.add_argument('--gpu-ids', type=int, nargs='+', help='(deprecated) ids of GPUs to use')
-    group.add_argument('--gpu-id', type=int, default=0, help='id of the GPU to use')
-    parser.add_argument('--seed', type=int, help='random seed')
-    parser.add_argument(
-        '--deterministic', action='store_true', help='deterministic options for the CUDNN backend'
-    )
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings, e.g. optimizer.lr=0.01 data.train.pipeline.0.type=X',
-    )  # fmt: skip
-    parser.add_argument(
-        '--options', nargs='+', action=DictAction, help='(deprecated) same as --cfg-options'
-    )
-    parser.add_argument(
-        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
-        help='job launcher',
-    )  # fmt: skip
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    if args.options and args.cfg_options:
-        parser.error('--options and --cfg-options cannot both be given; use --cfg-options')
-    set_local_rank(args.local_rank)
-    return args
+    return parse_train_args(parser, argv)
 
 
 def build_model(model_cfg: Any) -> torch.nn.Module:
