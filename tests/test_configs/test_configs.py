@@ -34,6 +34,8 @@ ALGO_NAMES = {
     'maml': 'maml',
     'meta_baseline': 'meta-baseline',
 }
+# The Glyphs row of an algorithm README: '| Conv4 | [config](glyphs/...) | 95.65 ± 0.21 |'.
+RESULT_ROW = re.compile(r'\| Conv4 \| \[config\]\(glyphs/[^)]+\) \| \d+\.\d\d ± \d\.\d\d \|')
 # Keys holding a registered ``type`` in the data section, and the registry that holds them.
 PIPELINE_KEYS = ('pipeline', 'train_pipeline', 'test_pipeline', 'multi_pipelines')
 
@@ -81,6 +83,10 @@ def test_the_config_tree_is_complete() -> None:
         shots = [f.rsplit('_', 1)[-1] for f in glyphs if f.endswith('.py')]
         assert shots == ['5way-1shot.py', '5way-5shot.py'], algo
         assert all(f.startswith(f'{name}_conv4_1xb') for f in glyphs if f.endswith('.py')), algo
+        readme = (CONFIG_ROOT / 'classification' / algo / 'README.md').read_text()
+        # Our measured Glyphs numbers and the commands that reproduce them.
+        assert RESULT_ROW.search(readme), algo
+        assert f'tools/classification/test.py configs/classification/{algo}/glyphs/' in readme
 
 
 @pytest.mark.parametrize('path', ALL_CONFIGS, ids=_rel)
