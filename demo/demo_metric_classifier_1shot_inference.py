@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import os.path as osp
 
 from mmfewshot.classification.apis import (
@@ -22,9 +21,9 @@ from mmfewshot.classification.apis import (
     init_classifier,
     process_support_images,
     show_result_pyplot,
+    support_images_from_folder,
 )
 
-IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp')
 DEMO_IMAGES = osp.join(osp.dirname(osp.abspath(__file__)), 'demo_classification_images')
 DEFAULT_SUPPORT_DIR = osp.join(DEMO_IMAGES, 'support_images')
 
@@ -43,20 +42,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def support_set(folder: str) -> tuple[list[str], list[str]]:
-    """The image files of ``folder`` (sorted) and their stems as labels."""
-    if not osp.isdir(folder):
-        raise FileNotFoundError(f'support image folder {folder!r} does not exist')
-    files = sorted(f for f in os.listdir(folder) if f.lower().endswith(IMAGE_EXTENSIONS))
-    if not files:
-        raise FileNotFoundError(f'no images ({", ".join(IMAGE_EXTENSIONS)}) in {folder!r}')
-    return [osp.join(folder, f) for f in files], [osp.splitext(f)[0] for f in files]
-
-
 def main(argv: list[str] | None = None) -> dict[str, float]:
     args = parse_args(argv)
     model = init_classifier(args.config, args.checkpoint, device=args.device)
-    files, labels = support_set(args.support_images_dir)
+    files, labels = support_images_from_folder(args.support_images_dir)
     process_support_images(model, files, labels)
     result = inference_classifier(model, args.image)
     print(json.dumps(dict(prediction=max(result, key=result.get), scores=result), indent=2))

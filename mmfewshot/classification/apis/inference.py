@@ -21,6 +21,7 @@ from mmfewshot.transforms import Compose
 from mmfewshot.utils.compat import load_checkpoint
 
 ImageType = str | np.ndarray
+SUPPORT_IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp')
 _LOADERS = ('LoadImageFromFile', 'LoadImageFromBytes')
 
 
@@ -161,6 +162,37 @@ def process_support_images(
     classifier.before_forward_query()
 
 
+def support_images_from_folder(
+    folder: str, extensions: Sequence[str] = SUPPORT_IMAGE_EXTENSIONS
+) -> tuple[list[str], list[str]]:
+    """Lists the image files of a folder of support images, one per class, named by stem.
+
+    ``Zhe.png`` becomes class ``Zhe``. The result feeds
+    :func:`process_support_images` directly.
+
+    Args:
+        folder: The folder to list (not recursive).
+        extensions: File endings counted as images (case-insensitive).
+
+    Returns:
+        The image paths, sorted by file name, and their stems as labels.
+    """
+    if not osp.isdir(folder):
+        raise FileNotFoundError(f'support image folder {folder!r} does not exist; check the path')
+    suffixes = tuple(ext.lower() for ext in extensions)
+    files = sorted(
+        f
+        for f in os.listdir(folder)
+        if f.lower().endswith(suffixes) and osp.isfile(osp.join(folder, f))
+    )
+    if not files:
+        raise FileNotFoundError(
+            f'no images ({", ".join(suffixes)}) in support image folder {folder!r}; '
+            'put one image per class there, named <class><ext>'
+        )
+    return [osp.join(folder, f) for f in files], [osp.splitext(f)[0] for f in files]
+
+
 def inference_classifier(model: nn.Module, query_img: ImageType) -> dict[str, float]:
     """Classifies one image among the classes of the last support set.
 
@@ -257,8 +289,10 @@ def show_result_pyplot(
 
 
 __all__ = [
+    'SUPPORT_IMAGE_EXTENSIONS',
     'inference_classifier',
     'init_classifier',
     'process_support_images',
     'show_result_pyplot',
+    'support_images_from_folder',
 ]

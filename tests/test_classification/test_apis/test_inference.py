@@ -11,6 +11,7 @@ from mmfewshot.classification.apis import (
     init_classifier,
     process_support_images,
     show_result_pyplot,
+    support_images_from_folder,
 )
 from mmfewshot.classification.models import Baseline, ProtoNet
 from mmfewshot.transforms import Compose
@@ -102,6 +103,19 @@ def test_process_support_images_checks_its_input(
         process_support_images(model, class_images['bars'][:2], ['bars'])
     with pytest.raises(FileNotFoundError, match=r'image file .*nope\.png'):
         process_support_images(model, ['nope.png'], ['bars'])
+
+
+def test_support_images_from_folder_labels_images_by_stem(tmp_path: Path) -> None:
+    for name in ('Zhe.png', 'Ef.JPG', 'notes.txt', 'Ya.bmp'):
+        (tmp_path / name).write_bytes(b'')
+    (tmp_path / 'sub.png').mkdir()  # not a file: skipped
+    files, labels = support_images_from_folder(str(tmp_path), extensions=('.png', '.jpg', '.bmp'))
+    assert labels == ['Ef', 'Ya', 'Zhe']
+    assert files == [str(tmp_path / f) for f in ('Ef.JPG', 'Ya.bmp', 'Zhe.png')]
+    with pytest.raises(FileNotFoundError, match=r'no images \(\.gif\) in support image folder'):
+        support_images_from_folder(str(tmp_path), extensions=('.gif',))
+    with pytest.raises(FileNotFoundError, match=r"support image folder '.*missing' does not exist"):
+        support_images_from_folder(str(tmp_path / 'missing'))
 
 
 def test_show_result_pyplot_writes_the_figure(class_images: dict[str, list[str]], tmp_path: Path):
