@@ -80,7 +80,10 @@ class MatchingHead(BaseFewShotHead):
         query_labels: Tensor,
         **kwargs: Any,
     ) -> dict[str, Any]:
-        """Returns ``NLL(log p)`` of one episode; args as :meth:`PrototypeHead.forward_train`."""
+        """Returns ``NLL(log p)`` of one episode.
+
+        Arguments as :meth:`PrototypeScoringHead.forward_train`.
+        """
         support_labels = support_labels.to(support_feats.device)
         query_labels = query_labels.to(query_feats.device)
         class_ids = episode_class_ids(support_labels)

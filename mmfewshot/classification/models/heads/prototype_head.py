@@ -1,7 +1,8 @@
-"""Prototype head of ProtoNet (Snell et al., NeurIPS 2017)."""
+"""Class-mean prototype scoring, and the prototype head of ProtoNet (Snell et al., NeurIPS 2017)."""
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any
 
 import numpy as np
@@ -19,32 +20,28 @@ from mmfewshot.registry import MODELS
 from .base_head import BaseFewShotHead, scores_to_list
 
 
-@MODELS.register_module()
-class PrototypeHead(BaseFewShotHead):
-    """Scores queries by their negative Euclidean distance to the class means.
+class PrototypeScoringHead(BaseFewShotHead):
+    """Scores queries against class-mean prototypes; subclasses define :meth:`logits`.
 
-    ``logits[m, n] = -T * ||query_m - prototype_n||_2`` (the distance, not
-    its square, as in the original MMFewShot). Columns follow the sorted
-    support class ids.
+    Training scores an episode's queries against the prototypes of its
+    support features. Meta-testing stores the support set, computes the
+    prototypes (N, D) in :meth:`before_forward_query` and returns softmax
+    scores per query. Columns follow the sorted support class ids.
 
     Args:
-        temperature: Positive scale T of the logits.
         **kwargs: ``loss``, ``topk``, ``cal_acc``, ``init_cfg`` of :class:`BaseFewShotHead`.
     """
 
-    def __init__(self, temperature: float = 1.0, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if temperature <= 0:
-            raise ValueError(f'PrototypeHead temperature must be positive, got {temperature}')
-        self.temperature = float(temperature)
         self.register_buffer('prototypes', None, persistent=False)
         self.register_buffer('class_ids', None, persistent=False)
         self.prototypes: Tensor | None
         self.class_ids: Tensor | None
 
+    @abstractmethod
     def logits(self, prototypes: Tensor, query: Tensor) -> Tensor:
-        """Returns ``-T * cdist(query, prototypes)``: (M, D), (N, D) -> (M, N)."""
-        return -self.temperature * torch.cdist(query, prototypes)
+        """Scores queries (M, D) against prototypes (N, D): logits (M, N)."""
 
     def forward(self, support: Tensor, support_labels: Tensor, query: Tensor) -> Tensor:
         """Scores each query against each class.
@@ -92,7 +89,9 @@ class PrototypeHead(BaseFewShotHead):
     def forward_query(self, x: Tensor, **kwargs: Any) -> list[np.ndarray]:
         """Returns the softmax scores (N,) of each query feature in ``x`` (B, D)."""
         if self.prototypes is None:
-            raise RuntimeError('PrototypeHead: call before_forward_query() before forward_query()')
+            raise RuntimeError(
+                f'{type(self).__name__}: call before_forward_query() before forward_query()'
+            )
         return scores_to_list(F.softmax(self.logits(self.prototypes, x), dim=1))
 
     def before_forward_support(self) -> None:
@@ -106,3 +105,27 @@ class PrototypeHead(BaseFewShotHead):
         feats, labels = self._stored_support()
         self.class_ids = episode_class_ids(labels)
         self.prototypes = compute_prototypes(feats, labels, self.class_ids)
+
+
+@MODELS.register_module()
+class PrototypeHead(PrototypeScoringHead):
+    """Scores queries by their negative Euclidean distance to the class means.
+
+    ``logits[m, n] = -T * ||query_m - prototype_n||_2`` (the distance, not
+    its square, as in the original MMFewShot). Columns follow the sorted
+    support class ids.
+
+    Args:
+        temperature: Positive scale T of the logits.
+        **kwargs: ``loss``, ``topk``, ``cal_acc``, ``init_cfg`` of :class:`BaseFewShotHead`.
+    """
+
+    def __init__(self, temperature: float = 1.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if temperature <= 0:
+            raise ValueError(f'PrototypeHead temperature must be positive, got {temperature}')
+        self.temperature = float(temperature)
+
+    def logits(self, prototypes: Tensor, query: Tensor) -> Tensor:
+        """Returns ``-T * cdist(query, prototypes)``: (M, D), (N, D) -> (M, N)."""
+        return -self.temperature * torch.cdist(query, prototypes)

@@ -159,7 +159,10 @@ class RelationHead(BaseFewShotHead):
         query_labels: Tensor,
         **kwargs: Any,
     ) -> dict[str, Any]:
-        """Returns the loss of one episode; arguments as :meth:`PrototypeHead.forward_train`."""
+        """Returns the loss of one episode.
+
+        Arguments as :meth:`PrototypeScoringHead.forward_train`.
+        """
         support_labels = support_labels.to(support_feats.device)
         query_labels = query_labels.to(query_feats.device)
         class_ids = episode_class_ids(support_labels)
