@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import torch
 from mmengine.dist import get_dist_info
-from torch.utils.data import DataLoader, Dataset, RandomSampler, Sampler
+from torch.utils.data import DataLoader, Dataset, Sampler
 
 from .collate import collate
 from .distributed_sampler import DistributedSampler
@@ -72,7 +72,9 @@ def _build_sampler(
     if grouped:
         return GroupSampler(sized, samples_per_gpu, seed)
     if shuffle:
-        return RandomSampler(sized, generator=_local_generator(seed))
+        # One unsharded replica: epoch e is permuted by seed + e (set_epoch), so a run
+        # resumed at an epoch boundary sees the same order as a straight run.
+        return DistributedSampler(sized, 1, 0, shuffle=True, round_up=False, seed=seed)
     return None
 
 
@@ -107,8 +109,10 @@ def build_dataloader(
       ``num_gpus * samples_per_gpu``, ``num_gpus * workers_per_gpu`` workers.
     * Samplers: with ``use_infinite_sampler``, the (Distributed)Infinite(Group)
       samplers (an endless stream); otherwise :class:`DistributedSampler`
-      (``round_up``) when distributed, a seeded random sampler when shuffling
-      in one process, and sequential order otherwise. When the dataset has a
+      (``round_up``) when distributed, the same sampler as one unpadded
+      replica when shuffling in one process (epoch ``e`` is the permutation
+      drawn with ``seed + e``, so resuming at an epoch keeps the order of a
+      straight run), and sequential order otherwise. When the dataset has a
       ``flag`` attribute and ``shuffle`` is set, the group variant is used so that
       each device's ``samples_per_gpu`` samples share one flag.
     * ``collate_fn`` is :func:`~mmfewshot.utils.collate` with

@@ -184,3 +184,46 @@ def test_checkpoint_config_interval_max_keep_and_save_optimizer(toy_cfg, toy, tm
     assert sorted(p.name for p in tmp_path.joinpath('by_iter').glob('iter_*.pth')) == [
         'iter_10.pth', 'iter_15.pth', 'iter_16.pth', 'iter_5.pth'
     ]  # fmt: skip
+
+
+class _IndexRecordingModel:
+    """Builds a toy model that records the dataset indices of every training batch."""
+
+    @staticmethod
+    def build(toy):
+        class Recording(toy.Model):
+            def __init__(self):
+                super().__init__()
+                self.seen = []
+
+            def forward(self, img, gt_label, index, mode='train'):
+                if mode == 'train':
+                    self.seen.append(index.tolist())
+                return super().forward(img, gt_label, index, mode)
+
+        return Recording()
+
+
+def test_epoch_based_resume_sees_the_straight_runs_shuffled_order(toy_cfg, toy, tmp_path):
+    from mmfewshot.utils.dataloader import build_dataloader
+
+    def epoch_cfg(work_dir, **extra):
+        return toy_cfg(work_dir=str(work_dir), runner=dict(type='EpochBasedRunner', max_epochs=3),
+                       checkpoint_config=dict(interval=1), **extra)  # fmt: skip
+
+    def train(cfg):
+        model = _IndexRecordingModel.build(toy)
+        train_model(model, toy.Dataset(n=8), cfg, dataloader_builder=build_dataloader)
+        return model
+
+    straight = train(epoch_cfg(tmp_path / 'a'))
+    epochs = [[i for batch in straight.seen[e * 4 : e * 4 + 4] for i in batch] for e in range(3)]
+    assert all(sorted(order) == list(range(8)) for order in epochs)
+    assert epochs[0] != epochs[1]  # shuffled anew each epoch
+    # killed in the second epoch, after epoch_1.pth was written
+    with pytest.raises(_StopError):
+        train(epoch_cfg(tmp_path / 'b', custom_hooks=[dict(type='EngineTestStopAfter', n=6)]))
+    resumed = train(epoch_cfg(tmp_path / 'b', resume_from=str(tmp_path / 'b/epoch_1.pth')))
+    assert resumed.seen == straight.seen[4:]
+    for key, value in straight.state_dict().items():
+        assert torch.equal(value, resumed.state_dict()[key]), key

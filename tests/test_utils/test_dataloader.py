@@ -3,7 +3,6 @@ import random
 import numpy as np
 import pytest
 import torch
-from torch.utils.data import RandomSampler
 
 from mmfewshot.utils import (
     DataContainer,
@@ -62,7 +61,7 @@ def test_dist_uses_per_rank_batch_and_distributed_sampler() -> None:
         (True, True, False, True, DistributedGroupSampler),
         (True, False, False, True, DistributedSampler),
         (False, True, False, True, GroupSampler),
-        (False, True, False, False, RandomSampler),
+        (False, True, False, False, DistributedSampler),
         (True, True, True, True, DistributedInfiniteGroupSampler),
         (True, True, True, False, DistributedInfiniteSampler),
         (True, False, True, True, DistributedInfiniteSampler),
@@ -95,6 +94,10 @@ def test_seeded_shuffle_is_reproducible_and_local() -> None:
     assert torch.equal(torch.rand(1), expected_next)
     perm = torch.randperm(8, generator=torch.Generator().manual_seed(4)).tolist()
     assert [i for b in first for i in b] == perm
+    loader = build_dataloader(list(range(8)), 2, 0, dist=False, seed=4)
+    loader.sampler.set_epoch(3)  # epoch e is the permutation drawn with seed + e
+    perm = torch.randperm(8, generator=torch.Generator().manual_seed(7)).tolist()
+    assert [i for b in loader for i in b.tolist()] == perm
 
 
 def test_infinite_loader_keeps_going() -> None:
