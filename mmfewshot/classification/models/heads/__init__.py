@@ -7,6 +7,7 @@ from .matching_head import MatchingHead
 from .meta_baseline_head import MetaBaselineHead
 from .neg_margin_head import NegMarginHead
 from .prototype_head import PrototypeHead
+from .prototype_scoring_head import PrototypeScoringHead
 from .relation_head import RelationHead
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     'MetaBaselineHead',
     'NegMarginHead',
     'PrototypeHead',
+    'PrototypeScoringHead',
     'RelationHead',
     'WeightNormLinear',
 ]

@@ -10,7 +10,7 @@ from torch import Tensor, nn
 
 from mmfewshot.registry import MODELS
 
-from .prototype_head import PrototypeScoringHead
+from .prototype_scoring_head import PrototypeScoringHead
 
 
 @MODELS.register_module()
