@@ -9,6 +9,16 @@ import torch
 from mmengine.registry import DefaultScope
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Marks ``gpu`` tests as skipped, with the reason in the summary, when CUDA is missing."""
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason='needs CUDA (gpu marker); on a GPU machine run pytest -m gpu')
+    for item in items:
+        if 'gpu' in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _mmfewshot_default_scope() -> Iterator[None]:
     """Builds by bare name resolve in the ``mmfewshot`` scope, as under the Runner."""

@@ -127,3 +127,26 @@ def test_paramwise_cfg_and_cyclic_lr_and_momentum_in_a_run(toy_cfg, toy):
     assert weight[0][1] == pytest.approx(0.95)
     assert weight[4][1] == pytest.approx(0.85)
     assert weight[7][1] == pytest.approx(0.85 + 0.1 * 0.5)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize('fp16', [None, dict(loss_scale=512.0)])
+def test_a_run_on_cuda_trains_like_the_cpu_run(toy_cfg, toy, fp16):
+    from mmengine.optim import AmpOptimWrapper
+
+    runs = {}
+    for device in ('cpu', 'cuda'):
+        # AMP needs CUDA: the CPU run is the full-precision reference
+        extra = dict(fp16=fp16) if fp16 and device == 'cuda' else {}
+        cfg = toy_cfg(work_dir=f'{toy_cfg().work_dir}_{device}', **extra)
+        runs[device] = train_model(
+            toy.Model(), toy.Dataset(), cfg, dataloader_builder=toy.loader, device=device
+        )
+    gpu_model = runs['cuda'].model
+    assert all(p.device.type == 'cuda' for p in gpu_model.parameters())
+    assert isinstance(runs['cuda'].optim_wrapper, AmpOptimWrapper) == (fp16 is not None)
+    cpu_weight = runs['cpu'].model.fc.weight.detach()
+    gpu_weight = gpu_model.fc.weight.detach().cpu()
+    assert not torch.equal(gpu_weight, toy.Model().fc.weight.detach())  # it trained
+    tolerance = 1e-2 if fp16 else 1e-5  # half-precision forward passes
+    torch.testing.assert_close(gpu_weight, cpu_weight, rtol=tolerance, atol=tolerance)

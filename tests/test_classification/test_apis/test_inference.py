@@ -130,3 +130,22 @@ def test_show_result_pyplot_writes_the_figure(class_images: dict[str, list[str]]
     assert [p.name for p in out.parent.iterdir()] == ['result.png']
     with pytest.raises(ValueError, match='result is empty'):
         show_result_pyplot(class_images['bars'][0], {}, out_file=str(out))
+
+
+@pytest.mark.gpu
+def test_inference_on_cuda_gives_the_cpu_scores(
+    write_config: Any, class_images: dict[str, list[str]], tmp_path: Path
+) -> None:
+    torch.manual_seed(0)
+    ckpt = tmp_path / 'proto.pth'
+    reference = init_classifier(write_config('proto'), device='cpu')
+    torch.save({'state_dict': reference.state_dict(), 'meta': {}}, ckpt)
+    imgs, labels = _support(class_images)
+    scores = {}
+    for device in ('cpu', 'cuda:0'):
+        model = init_classifier(write_config('proto'), str(ckpt), device=device)
+        assert next(model.parameters()).device == torch.device(device)
+        process_support_images(model, imgs, labels)
+        scores[device] = inference_classifier(model, class_images['frame'][3])
+    assert list(scores['cuda:0']) == ['bars', 'dots', 'frame']
+    assert scores['cuda:0'] == pytest.approx(scores['cpu'], rel=1e-4, abs=1e-5)

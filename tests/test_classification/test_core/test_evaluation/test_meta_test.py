@@ -260,3 +260,22 @@ def test_two_gloo_processes_give_exactly_the_single_process_numbers(
     for name, *_ in jobs:
         multi = json.loads((tmp_path / f'{name}.json').read_text())
         assert multi == json.loads((tmp_path / f'single_{name}.json').read_text())
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize('kind', ['proto', 'relation', 'baseline', 'maml'])
+def test_a_task_on_cuda_scores_as_on_the_cpu(
+    kind: str, make_loaders: Any, build_classifier: Any, finetune_cfg: dict
+) -> None:
+    support_kwargs = dict(train=finetune_cfg) if kind == 'baseline' else {}
+    scores = {}
+    for device in ('cpu', 'cuda'):
+        model = build_classifier(kind).to(device)
+        before = _state(model)
+        support, query, _, cfg = make_loaders(False, **support_kwargs)
+        query.dataset.set_task_id(2)
+        results, _ = meta_test.test_single_task(model, support, query, cfg)
+        scores[device] = np.stack(results)
+        assert all(p.device.type == device for p in model.parameters())
+        _assert_same_state(model, before)  # the copy adapted, not the caller's model
+    np.testing.assert_allclose(scores['cuda'], scores['cpu'], rtol=1e-3, atol=1e-4)
