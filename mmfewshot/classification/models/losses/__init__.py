@@ -10,12 +10,14 @@ from .cross_entropy_loss import (
 from .mse_loss import MSELoss
 from .nll_loss import NLLLoss
 from .utils import weight_reduce_loss
+from .weighted_loss import WeightedLoss
 
 __all__ = [
     'Accuracy',
     'CrossEntropyLoss',
     'MSELoss',
     'NLLLoss',
+    'WeightedLoss',
     'accuracy',
     'binary_cross_entropy',
     'mask_cross_entropy',

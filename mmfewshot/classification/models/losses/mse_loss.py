@@ -3,47 +3,24 @@
 from __future__ import annotations
 
 import torch.nn.functional as F
-from torch import Tensor, nn
+from torch import Tensor
 
 from mmfewshot.registry import MODELS
 
-from .utils import check_reduction, weight_reduce_loss
+from .weighted_loss import WeightedLoss
 
 
 @MODELS.register_module()
-class MSELoss(nn.Module):
+class MSELoss(WeightedLoss):
     """Weighted mean squared error, ``loss_weight * reduce(weight * (pred - target)**2)``.
+
+    ``pred`` and ``target`` have the same (any) shape; ``weight`` broadcasts to it.
 
     Args:
         reduction: ``'none'``, ``'mean'`` or ``'sum'``.
         loss_weight: Multiplier of the loss.
     """
 
-    def __init__(self, reduction: str = 'mean', loss_weight: float = 1.0) -> None:
-        super().__init__()
-        self.reduction = check_reduction(reduction, 'MSELoss')
-        self.loss_weight = loss_weight
-
-    def forward(
-        self,
-        pred: Tensor,
-        target: Tensor,
-        weight: Tensor | None = None,
-        avg_factor: float | None = None,
-        reduction_override: str | None = None,
-    ) -> Tensor:
-        """Computes the loss.
-
-        Args:
-            pred: Predictions, any shape.
-            target: Targets, same shape as ``pred``.
-            weight: Element weights broadcastable to ``pred``.
-            avg_factor: Denominator of the mean.
-            reduction_override: Replaces the configured reduction.
-
-        Returns:
-            The loss times ``loss_weight``.
-        """
-        reduction = check_reduction(reduction_override or self.reduction, 'MSELoss')
-        loss = F.mse_loss(pred, target.to(pred.dtype), reduction='none')
-        return self.loss_weight * weight_reduce_loss(loss, weight, reduction, avg_factor)
+    def elementwise(self, pred: Tensor, target: Tensor) -> Tensor:
+        """``(pred - target)**2`` per element."""
+        return F.mse_loss(pred, target.to(pred.dtype), reduction='none')
