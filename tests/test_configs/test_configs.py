@@ -161,3 +161,17 @@ def test_a_built_model_runs_a_glyphs_sized_episode() -> None:
         model.before_forward_query()
         scores = model(img=torch.rand(2, 3, 32, 32), mode='query')
         assert [s.shape for s in scores] == [(5,), (5,)], _rel(path)
+
+
+def test_model_zoo_quotes_each_readmes_glyphs_numbers() -> None:
+    zoo = (CONFIG_ROOT.parent / 'docs' / 'model_zoo.md').read_text()
+    number = r'(\d+\.\d\d ± \d\.\d\d)'
+    for algo in ALGO_NAMES:
+        readme = (CONFIG_ROOT / 'classification' / algo / 'README.md').read_text()
+        row = rf'\| Conv4 \| \[config\]\(glyphs/[^)]+\) \| {number} \| {number} \|'
+        measured = re.search(row, readme)
+        assert measured, algo
+        link = rf'\[{algo}/README\.md\]\(\.\./configs/classification/{algo}/'
+        quoted = re.search(rf'\| {number} \| {number} \| {link}', zoo)
+        assert quoted, f'docs/model_zoo.md has no Glyphs row linking {algo}/README.md'
+        assert quoted.groups() == measured.groups(), algo
