@@ -23,8 +23,9 @@ class PrototypeScoringHead(BaseFewShotHead):
 
     Training scores an episode's queries against the prototypes of its
     support features. Meta-testing stores the support set, computes the
-    prototypes (N, D) in :meth:`before_forward_query` and returns softmax
-    scores per query. Columns follow the sorted support class ids.
+    prototypes (N, D) in :meth:`before_forward_query` and returns
+    :meth:`query_scores` (a softmax) per query. Columns follow the sorted
+    support class ids. The features may be vectors (D) or maps (C, H, W).
 
     Args:
         **kwargs: ``loss``, ``topk``, ``cal_acc``, ``init_cfg`` of :class:`BaseFewShotHead`.
@@ -40,6 +41,17 @@ class PrototypeScoringHead(BaseFewShotHead):
     @abstractmethod
     def logits(self, prototypes: Tensor, query: Tensor) -> Tensor:
         """Scores queries (M, D) against prototypes (N, D): logits (M, N)."""
+
+    def episode_loss(self, logits: Tensor, labels: Tensor) -> dict[str, Any]:
+        """The loss dict of an episode's logits (M, N) and labels in [0, N) (M,).
+
+        :meth:`BaseFewShotHead.loss` here; override for another objective.
+        """
+        return self.loss(logits, labels)
+
+    def query_scores(self, logits: Tensor) -> Tensor:
+        """Class scores (M, N) of the meta-test queries: the softmax of the logits here."""
+        return F.softmax(logits, dim=1)
 
     def forward(self, support: Tensor, support_labels: Tensor, query: Tensor) -> Tensor:
         """Scores each query against each class.
@@ -72,25 +84,25 @@ class PrototypeScoringHead(BaseFewShotHead):
             **kwargs: Ignored.
 
         Returns:
-            The loss dict of :meth:`BaseFewShotHead.loss`.
+            The loss dict of :meth:`episode_loss`.
         """
         support_labels = support_labels.to(support_feats.device)
         query_labels = query_labels.to(query_feats.device)
         class_ids = episode_class_ids(support_labels)
         logits = self(support_feats, support_labels, query_feats)
-        return self.loss(logits, map_labels(query_labels, class_ids))
+        return self.episode_loss(logits, map_labels(query_labels, class_ids))
 
     def forward_support(self, x: Tensor, gt_label: Tensor, **kwargs: Any) -> None:
         """Stores a support batch, features (B, D) and labels (B,)."""
         self._append_support(x, gt_label)
 
     def forward_query(self, x: Tensor, **kwargs: Any) -> list[np.ndarray]:
-        """Returns the softmax scores (N,) of each query feature in ``x`` (B, D)."""
+        """Returns the :meth:`query_scores` (N,) of each query feature in ``x`` (B, D)."""
         if self.prototypes is None:
             raise RuntimeError(
                 f'{type(self).__name__}: call before_forward_query() before forward_query()'
             )
-        return scores_to_list(F.softmax(self.logits(self.prototypes, x), dim=1))
+        return scores_to_list(self.query_scores(self.logits(self.prototypes, x)))
 
     def before_forward_support(self) -> None:
         """Forgets the previous task."""

@@ -7,22 +7,16 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from mmfewshot.classification.models.losses import CrossEntropyLoss, MSELoss
-from mmfewshot.classification.models.utils import (
-    compute_prototypes,
-    episode_class_ids,
-    map_labels,
-)
 from mmfewshot.registry import MODELS
 from mmfewshot.utils.typing_utils import OptConfigType
 
-from .base_head import BaseFewShotHead, scores_to_list
 from .linear_head import check_positive_int
+from .prototype_scoring_head import PrototypeScoringHead
 
 
 def _relation_block(in_channels: int, out_channels: int, padding: int) -> nn.Sequential:
@@ -35,7 +29,7 @@ def _relation_block(in_channels: int, out_channels: int, padding: int) -> nn.Seq
 
 
 @MODELS.register_module()
-class RelationHead(BaseFewShotHead):
+class RelationHead(PrototypeScoringHead):
     """Learned relation score of each (query, class prototype) pair.
 
     Prototypes are class means of the support feature maps. Each pair
@@ -90,10 +84,6 @@ class RelationHead(BaseFewShotHead):
         self.fc2 = nn.Linear(hidden_channels, 1)
         self.relu = nn.ReLU(inplace=True)
         self._reset_parameters()
-        self.register_buffer('prototypes', None, persistent=False)
-        self.register_buffer('class_ids', None, persistent=False)
-        self.prototypes: Tensor | None
-        self.class_ids: Tensor | None
 
     def _shrink(self, size: int) -> int:
         for _ in range(2):
@@ -138,36 +128,11 @@ class RelationHead(BaseFewShotHead):
         out = self.fc2(self.relu(self.fc1(out)))
         return out.reshape(M, N)
 
-    def forward(self, support: Tensor, support_labels: Tensor, query: Tensor) -> Tensor:
-        """Scores each query against each class.
+    def episode_loss(self, logits: Tensor, labels: Tensor) -> dict[str, Any]:
+        """Cross-entropy of the logits, or MSE of their sigmoids against one-hot targets.
 
-        Args:
-            support: Support feature maps, shape (N*K, C, H, W).
-            support_labels: Support labels, shape (N*K,).
-            query: Query feature maps, shape (M, C, H, W).
-
-        Returns:
-            Relation logits, shape (M, N), columns in sorted class-id order.
+        The MSE is averaged over the M*N (query, class) pairs.
         """
-        return self.logits(compute_prototypes(support, support_labels), query)
-
-    def forward_train(
-        self,
-        support_feats: Tensor,
-        support_labels: Tensor,
-        query_feats: Tensor,
-        query_labels: Tensor,
-        **kwargs: Any,
-    ) -> dict[str, Any]:
-        """Returns the loss of one episode.
-
-        Arguments as :meth:`PrototypeScoringHead.forward_train`.
-        """
-        support_labels = support_labels.to(support_feats.device)
-        query_labels = query_labels.to(query_feats.device)
-        class_ids = episode_class_ids(support_labels)
-        logits = self(support_feats, support_labels, query_feats)
-        labels = map_labels(query_labels, class_ids)
         if not self.use_mse:
             return self.loss(logits, labels)
         scores = torch.sigmoid(logits)
@@ -180,32 +145,9 @@ class RelationHead(BaseFewShotHead):
             losses['accuracy'] = {f'top-{k}': a for k, a in zip(self.topk, acc, strict=True)}
         return losses
 
-    def forward_support(self, x: Tensor, gt_label: Tensor, **kwargs: Any) -> None:
-        """Stores a support batch, maps (B, C, H, W) and labels (B,)."""
-        self._append_support(x, gt_label)
-
-    def forward_query(self, x: Tensor, **kwargs: Any) -> list[np.ndarray]:
-        """Returns class scores (N,) summing to 1 for each query map in ``x`` (B, C, H, W).
-
-        Softmax of the logits (CE), or the sigmoid relation scores divided by
-        their sum (MSE).
-        """
-        if self.prototypes is None:
-            raise RuntimeError('RelationHead: call before_forward_query() before forward_query()')
-        logits = self.logits(self.prototypes, x)
-        if self.use_mse:
-            scores = torch.sigmoid(logits)
-            return scores_to_list(scores / scores.sum(dim=1, keepdim=True))
-        return scores_to_list(F.softmax(logits, dim=1))
-
-    def before_forward_support(self) -> None:
-        """Forgets the previous task."""
-        self._reset_support()
-        self.prototypes = None
-        self.class_ids = None
-
-    def before_forward_query(self) -> None:
-        """Computes the prototype maps (N, C, H, W) of the stored support set."""
-        feats, labels = self._stored_support()
-        self.class_ids = episode_class_ids(labels)
-        self.prototypes = compute_prototypes(feats, labels, self.class_ids)
+    def query_scores(self, logits: Tensor) -> Tensor:
+        """Scores summing to 1 per query: softmax (CE), or the sigmoids over their sum (MSE)."""
+        if not self.use_mse:
+            return F.softmax(logits, dim=1)
+        scores = torch.sigmoid(logits)
+        return scores / scores.sum(dim=1, keepdim=True)
