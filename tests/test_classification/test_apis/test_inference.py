@@ -134,8 +134,12 @@ def test_show_result_pyplot_writes_the_figure(class_images: dict[str, list[str]]
 
 @pytest.mark.gpu
 def test_inference_on_cuda_gives_the_cpu_scores(
-    write_config: Any, class_images: dict[str, list[str]], tmp_path: Path
+    write_config: Any,
+    class_images: dict[str, list[str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(torch.backends.cudnn, 'allow_tf32', False)  # full fp32 convolutions
     torch.manual_seed(0)
     ckpt = tmp_path / 'proto.pth'
     reference = init_classifier(write_config('proto'), device='cpu')

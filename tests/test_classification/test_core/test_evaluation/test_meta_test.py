@@ -265,8 +265,15 @@ def test_two_gloo_processes_give_exactly_the_single_process_numbers(
 @pytest.mark.gpu
 @pytest.mark.parametrize('kind', ['proto', 'relation', 'baseline', 'maml'])
 def test_a_task_on_cuda_scores_as_on_the_cpu(
-    kind: str, make_loaders: Any, build_classifier: Any, finetune_cfg: dict
+    kind: str,
+    make_loaders: Any,
+    build_classifier: Any,
+    finetune_cfg: dict,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # full fp32 convolutions, so that the CPU run is a tight reference
+    monkeypatch.setattr(torch.backends.cudnn, 'allow_tf32', False)
+    monkeypatch.setattr(torch.backends.cuda.matmul, 'allow_tf32', False)
     support_kwargs = dict(train=finetune_cfg) if kind == 'baseline' else {}
     scores = {}
     for device in ('cpu', 'cuda'):
