@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import os.path as osp
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import torch
@@ -17,6 +17,7 @@ from mmengine.runner.checkpoint import _load_checkpoint_to_model
 from torch import nn
 
 from mmfewshot.registry import HOOKS, PARAM_SCHEDULERS, RUNNERS
+from mmfewshot.utils import DataContainer
 from mmfewshot.utils.compat import load_checkpoint_file
 
 from .checkpoint_io import from_plain_checkpoint, to_plain_checkpoint, update_latest_link
@@ -26,6 +27,43 @@ from .schedulers import LegacyParamScheduler
 
 # Scheduler state restored on resume; the rest comes from the current config.
 _SCHEDULER_COUNTERS = ('last_step', '_global_step', 'base_values', '_last_value')
+
+
+def _num_samples(data_batch: Any) -> int | None:
+    """The batch size of a collated batch (its ``img`` or ``img_metas``), if it can be told."""
+    if not isinstance(data_batch, Mapping):
+        return None
+    for key in ('img', 'img_metas', 'inputs'):
+        value = data_batch.get(key)
+        if isinstance(value, DataContainer):  # collated: one chunk per device
+            chunks = value.data
+            if isinstance(chunks, list) and all(isinstance(c, list | torch.Tensor) for c in chunks):
+                return sum(len(chunk) for chunk in chunks)
+            value = chunks
+        if isinstance(value, torch.Tensor) and value.dim() > 0:
+            return int(value.size(0))
+        if isinstance(value, (list, tuple)):
+            return len(value)
+    return None
+
+
+def legacy_outputs(log_vars: Mapping[str, Any] | None, data_batch: Any = None) -> dict[str, Any]:
+    """``runner.outputs`` as mmcv 1.x gave it to hooks after a training iteration.
+
+    Args:
+        log_vars: What ``train_step`` returned (mmengine: the log variables, tensors).
+        data_batch: The iteration's batch, for ``num_samples``.
+
+    Returns:
+        ``dict(loss=..., log_vars={name: float}, num_samples=...)``, scalar
+        tensors turned into Python floats as mmcv's ``parse_losses`` did.
+    """
+    raw = dict(log_vars or {})
+    plain = {
+        name: value.item() if isinstance(value, torch.Tensor) and value.numel() == 1 else value
+        for name, value in raw.items()
+    }
+    return dict(loss=raw.get('loss'), log_vars=plain, num_samples=_num_samples(data_batch))
 
 
 @RUNNERS.register_module()
@@ -82,8 +120,7 @@ class FewShotRunner(Runner):
         if 'batch_idx' in kwargs and fn_name.endswith('train_iter'):
             self.inner_iter = int(kwargs['batch_idx'])
         if fn_name == 'after_train_iter':
-            outputs = kwargs.get('outputs')
-            self.outputs = dict(outputs or {}, log_vars=outputs)
+            self.outputs = legacy_outputs(kwargs.get('outputs'), kwargs.get('data_batch'))
         super().call_hook(fn_name, **kwargs)
         if fn_name == 'before_save_checkpoint':
             to_plain_checkpoint(kwargs['checkpoint'])

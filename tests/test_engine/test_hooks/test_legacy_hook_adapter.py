@@ -67,3 +67,43 @@ def test_mmengine_subclass_written_0x_way_is_called(toy_cfg, toy, runner, expect
     assert CALLS['before_iter'] == CALLS['after_train_iter'] == expected['iters']
     if expected['epochs'] == 2:  # inner_iter restarts every epoch
         assert CALLS['inner_iter=0'] == CALLS['inner_iter=3'] == 2
+
+
+@HOOKS.register_module()
+class EngineTestRecordOutputs(Hook):
+    """A 0.x hook reading runner.outputs the mmcv 1.x way."""
+
+    def __init__(self):
+        self.seen = []
+
+    def after_train_iter(self, runner):
+        self.seen.append(runner.outputs)
+
+
+def test_0x_hooks_see_mmcv_style_outputs(toy_cfg, toy):
+    cfg = toy_cfg(custom_hooks=[dict(type='EngineTestRecordOutputs')])
+    run = train_model(toy.Model(), toy.Dataset(n=6), cfg, dataloader_builder=toy.loader)
+    hook = next(h for h in run.hooks if isinstance(h, EngineTestRecordOutputs))
+    assert len(hook.seen) == 2 * 3  # 2 epochs of batches 2, 2, 2
+    first = hook.seen[0]
+    assert set(first) == {'loss', 'log_vars', 'num_samples'}
+    assert isinstance(first['log_vars']['loss'], float)  # floats, as mmcv's parse_losses gave
+    assert first['log_vars']['loss'] == pytest.approx(first['loss'].item())
+    assert [o['num_samples'] for o in hook.seen] == [2] * 6
+
+
+def test_num_samples_of_collated_containers():
+    import torch
+
+    from mmfewshot.engine.runner import legacy_outputs
+    from mmfewshot.utils import DataContainer
+
+    stacked = DataContainer([torch.zeros(3, 1), torch.zeros(2, 1)], stack=True)  # 2 devices
+    metas = DataContainer([[{}, {}], [{}]], cpu_only=True)
+    assert legacy_outputs({}, dict(img=stacked))['num_samples'] == 5
+    assert legacy_outputs({}, dict(img_metas=metas))['num_samples'] == 3
+    assert legacy_outputs({}, dict(img=torch.zeros(4, 3)))['num_samples'] == 4
+    assert legacy_outputs({}, [1, 2])['num_samples'] is None
+    out = legacy_outputs(dict(loss=torch.tensor(0.5), acc=torch.tensor([1.0, 2.0])))
+    assert out['log_vars']['loss'] == 0.5
+    assert out['log_vars']['acc'].tolist() == [1.0, 2.0]  # not a scalar: kept as it is
