@@ -11,6 +11,7 @@ import importlib.util
 import os
 import os.path as osp
 import socket
+import sys
 import textwrap
 from collections.abc import Callable
 from types import ModuleType
@@ -275,9 +276,14 @@ def load_tool(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], ModuleType]:
 
 @pytest.fixture
 def tool_env(toys: str) -> dict[str, str]:
-    """Environment for tool subprocesses: the toy module importable, CPU only, a free port."""
+    """Environment for tool subprocesses: the toy module importable, CPU only, a free port.
+
+    The shell scripts call ``python``: the interpreter running the tests comes
+    first on ``PATH``, so they use it even when its environment is not activated.
+    """
     env = dict(os.environ, CUDA_VISIBLE_DEVICES='', OMP_NUM_THREADS='1', PORT=str(_free_port()))
     env['PYTHONPATH'] = os.pathsep.join([toys, REPO, env.get('PYTHONPATH', '')])
+    env['PATH'] = os.pathsep.join([os.path.dirname(sys.executable), env.get('PATH', '')])
     return env
 
 
