@@ -102,7 +102,7 @@ def test_middle_format_and_subclass(snippets, run_python, voc_dir) -> None:
 def test_evaluate_ground_truth_gives_full_ap(snippets, run_python, voc_dir) -> None:
     given = {'build_dataset': build_dataset}
     namespace, out = _exec(snippets, run_python, 'evaluate', given=given)
-    assert out.strip().splitlines()[-1] == "OrderedDict([('mAP', 1.0), ('AP50', 1.0)])"
+    assert out.strip().splitlines()[-1] == "{'mAP': 1.0, 'AP50': 1.0}"
     results = namespace['results']
     results[0][0] = results[0][0][:0]  # drop the cat of image 000001: recall 2/3 for cat
     metrics = namespace['test_set'].evaluate(results, metric='mAP')
