@@ -33,13 +33,17 @@ from torch import nn
 
 # numpy 2 moved ``numpy.core`` to ``numpy._core``; checkpoints written under
 # numpy 1.x name the old module, so the scalar reconstructor is allowed under both.
-_NUMPY_CORE = getattr(np, '_core', None) or np.core
+# (numpy 1.26 has a bare ``numpy._core`` stub, so the attribute cannot be trusted: import.)
+try:
+    from numpy._core.multiarray import scalar as _numpy_scalar
+except ImportError:  # numpy < 1.26
+    from numpy.core.multiarray import scalar as _numpy_scalar  # type: ignore[no-redef]
 # Unpickling a numpy scalar rebuilds its dtype, whose class (``numpy.dtypes.Float64DType``...)
 # must be allowed too: one class per numeric and boolean scalar type.
 _DTYPE_CLASSES = sorted({type(np.dtype(code)) for code in '?bhilqpBHILQPefdg'}, key=str)
 SAFE_GLOBALS: list[Callable[..., Any] | tuple[Callable[..., Any], str]] = [
-    (_NUMPY_CORE.multiarray.scalar, 'numpy._core.multiarray.scalar'),
-    (_NUMPY_CORE.multiarray.scalar, 'numpy.core.multiarray.scalar'),
+    (_numpy_scalar, 'numpy._core.multiarray.scalar'),
+    (_numpy_scalar, 'numpy.core.multiarray.scalar'),
     (np.dtype, 'numpy.dtype'),
     *_DTYPE_CLASSES,
 ]

@@ -124,3 +124,25 @@ def test_init_dist_starts_gloo_without_cuda():
         worker.join(timeout=60)
     assert [worker.exitcode for worker in workers] == [0, 0]
     assert sorted(queue.get(timeout=5) for _ in workers) == [(0, 'gloo', 3.0), (1, 'gloo', 3.0)]
+
+
+@pytest.mark.slow
+def test_safe_globals_survive_a_bare_numpy_core_stub():
+    """numpy 1.26 ships ``numpy._core`` as an empty stub: the reconstructor comes from an import."""
+    import subprocess
+    import sys
+
+    code = (
+        'import sys, types, warnings\n'
+        "warnings.simplefilter('ignore')\n"
+        'import numpy\n'
+        "sys.modules['numpy._core'] = types.ModuleType('numpy._core')  # not a package\n"
+        'numpy._core = sys.modules["numpy._core"]\n'
+        'from mmfewshot.utils.compat import SAFE_GLOBALS\n'
+        'from numpy.core.multiarray import scalar\n'
+        'assert SAFE_GLOBALS[0][0] is scalar and SAFE_GLOBALS[1][0] is scalar\n'
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == 'ok'
