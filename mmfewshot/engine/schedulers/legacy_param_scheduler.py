@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from typing import Any
 
 from mmengine.optim.scheduler.param_scheduler import INF, OptimizerType, _ParamScheduler
@@ -11,7 +12,7 @@ from .policies import PolicyFn, check_warmup, make_policy, normalize_policy
 _RESUMED_KEYS = ('last_step', '_global_step')
 
 
-class LegacyParamScheduler(_ParamScheduler):
+class LegacyParamScheduler(_ParamScheduler, metaclass=ABCMeta):
     """Sets a param-group value before every iteration from a closed-form mmcv 1.x schedule.
 
     mmcv computed the regular value from the epoch (``by_epoch=True``) or the
@@ -100,9 +101,9 @@ class LegacyParamScheduler(_ParamScheduler):
             progress, total = iteration, self.max_iters
         return self.fn(base, progress, int(total or 0))
 
+    @abstractmethod
     def warmup_at(self, regular: float, iteration: int) -> float:
         """Applies warmup to a regular value; subclasses give the lr or momentum rule."""
-        raise NotImplementedError
 
     def _get_value(self) -> list[float]:
         iteration = self.last_step
